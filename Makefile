@@ -1,0 +1,65 @@
+# PRISM — the two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install check-java migrate serve lint bench bench-deps clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Re-install whenever a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+check-java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "PRISM needs a Java runtime for konlpy (Korean morphological analysis)."; \
+		echo "Install one, e.g. on Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y default-jre-headless"; \
+		echo "or on macOS: brew install openjdk"; \
+		exit 1; \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# Set everything up, load the sample corpus, then run the worker and the web server.
+# Ctrl-C stops both (the trap ends the whole process group).
+demo: install check-java migrate
+	$(PY) manage.py prism_demo
+	@echo "PRISM: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/) — Ctrl-C stops."
+	@trap 'kill -TERM 0 2>/dev/null; wait' INT TERM EXIT; \
+		$(PY) manage.py qcluster & \
+		$(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
+		wait
+
+serve: install
+	@trap 'kill -TERM 0 2>/dev/null; wait' INT TERM EXIT; \
+		$(PY) manage.py qcluster & \
+		$(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
+		wait
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install check-java
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+bench-deps: install
+	$(PIP) install --quiet -r requirements-bench.txt
+
+bench: bench-deps
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

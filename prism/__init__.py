@@ -1,0 +1,1 @@
+"""PRISM: personalized Korean economic briefings for a newsroom's Django CMS."""

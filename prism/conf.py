@@ -1,0 +1,105 @@
+"""PRISM's app settings, read lazily from the host project's ``PRISM`` dict.
+
+Usage: ``from prism.conf import prism_settings``; ``prism_settings.PUBLISHER``.
+Like DRF's ``api_settings``, values are looked up on first access and the cache is
+dropped when Django's ``setting_changed`` signal fires (``override_settings`` in tests).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULTS: dict[str, Any] = {
+    # Masthead and legal text of every briefing.
+    "PUBLISHER": "서울경제",
+    "HEADER_LINE": "▲ AI 프리즘* 맞춤형 경제 브리핑",
+    "EDITORS_NOTE": (
+        "* 편집자 주: ‘AI PRISM’(Personalized Report & Insight Summarizing Media)은 "
+        "한국언론진흥재단의 지원을 받아 개발한 ‘인공지능(AI) 기반 맞춤형 뉴스 추천 및 "
+        "요약 서비스’입니다. 독자 유형별 맞춤 뉴스 6개를 선별해 제공합니다."
+    ),
+    "BRAND_TAGS": ["AI PRISM", "AI 프리즘"],
+    "FOOTER_TEMPLATE": "< 저작권자 ⓒ {publisher}, 무단 전재 및 재배포 금지 >",
+    # Briefing anatomy.
+    "ITEMS_PER_BRIEFING": 6,
+    "INTEREST_ITEMS": 3,
+    "SECTIONS_PER_BRIEFING": 3,
+    "KEYWORDS_PER_BRIEFING": 5,
+    "SUMMARY_SENTENCES": 3,
+    "SUMMARY_MIN_CHARS": 150,
+    "SUMMARY_MAX_CHARS": 300,
+    # Summarization engine.
+    "SUMMARIZER_BACKEND": "extractive",  # "extractive", "transformers" or a dotted path
+    "SUMMARIZER_MODEL": "",  # local path or hub id for the transformers backend
+    "SUMMARIZER_OPTIONS": {},  # generation settings, device, threads, quantization
+    "TOKENIZER": "okt",  # okt, komoran, hannanum, mecab, kiwi
+    "SUMMARIZE_BATCH_SIZE": 16,
+    # Ingestion.
+    "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
+    "NEAR_DUPLICATE_THRESHOLD": 0.8,
+    # Selection and generation.
+    "CANDIDATE_WINDOW_HOURS": 36,
+    "MIN_BODY_CHARS": 200,
+    "SELECTION_WEIGHTS": {
+        "relevance": 1.0,
+        "section": 0.3,
+        "recency": 0.2,
+        "importance": 0.3,
+    },
+    "MMR_LAMBDA": 0.7,
+    "GENERATION_TIME": "06:00",
+    "GENERATION_MAX_ATTEMPTS": 3,
+    # Workflow.
+    "EDIT_RESETS_APPROVAL": True,
+    "SHARE_LINK_MAX_AGE_HOURS": 72,
+}
+
+
+class PrismSettings:
+    """Attribute access to ``settings.PRISM`` with defaults, cached until changed."""
+
+    def __init__(self, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self._cached: set[str] = set()
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        if not hasattr(self, "_user_settings"):
+            from django.conf import settings
+
+            self._user_settings = getattr(settings, "PRISM", {}) or {}
+        return self._user_settings
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self.defaults:
+            raise AttributeError(f"Unknown PRISM setting: {name!r}")
+        value = self.user_settings.get(name, self.defaults[name])
+        if value in ("", None) and self.defaults[name] not in ("", None):
+            value = self.defaults[name]
+        self._cached.add(name)
+        setattr(self, name, value)
+        return value
+
+    @property
+    def footer(self) -> str:
+        """The copyright footer for the configured publisher."""
+        return self.FOOTER_TEMPLATE.format(publisher=self.PUBLISHER)
+
+    def reload(self) -> None:
+        for name in self._cached:
+            delattr(self, name)
+        self._cached.clear()
+        if hasattr(self, "_user_settings"):
+            del self._user_settings
+
+
+prism_settings = PrismSettings(DEFAULTS)
+
+
+@receiver(setting_changed)
+def reload_prism_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting == "PRISM":
+        prism_settings.reload()

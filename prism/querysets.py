@@ -1,0 +1,65 @@
+"""Chainable reads: ``Briefing.objects.published().for_reader_type(rt)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+
+class ArticleQuerySet(models.QuerySet):
+    def originals(self) -> ArticleQuerySet:
+        """Articles that are not near-duplicates of another article."""
+        return self.filter(duplicate_of__isnull=True)
+
+    def published_between(
+        self, start: dt.datetime, end: dt.datetime
+    ) -> ArticleQuerySet:
+        return self.filter(published_at__gte=start, published_at__lt=end)
+
+
+class SummaryQuerySet(models.QuerySet):
+    def for_identity(self, backend: str, model_name: str = "", model_version: str = ""):
+        return self.filter(
+            backend=backend, model_name=model_name, model_version=model_version
+        )
+
+    def current(self):
+        """The summary of the configured backend if present, else the newest one."""
+        from prism.conf import prism_settings
+
+        backend = str(prism_settings.SUMMARIZER_BACKEND)
+        preferred = self.filter(backend=backend).order_by("-created_at").first()
+        return preferred or self.order_by("-created_at").first()
+
+
+class BriefingQuerySet(models.QuerySet):
+    def published(self) -> BriefingQuerySet:
+        """What the public may see: published briefings only."""
+        return self.filter(status="published")
+
+    def live(self) -> BriefingQuerySet:
+        """Every briefing that is not spiked (at most one per reader type and date)."""
+        return self.exclude(status="spiked")
+
+    def for_reader_type(self, reader_type) -> BriefingQuerySet:
+        if isinstance(reader_type, str):
+            return self.filter(reader_type__slug=reader_type)
+        return self.filter(reader_type=reader_type)
+
+    def for_edition(self, edition_date: dt.date) -> BriefingQuerySet:
+        return self.filter(edition_date=edition_date)
+
+    def latest_edition(self):
+        return self.order_by("-edition_date", "-published_at").first()
+
+    def with_content(self) -> BriefingQuerySet:
+        """Prefetch everything a briefing page renders, in a constant number of queries."""
+        from prism.models import BriefingItem
+
+        items = BriefingItem.objects.select_related("article").prefetch_related(
+            "related_articles"
+        )
+        return self.select_related("reader_type").prefetch_related(
+            "sections", models.Prefetch("items", queryset=items)
+        )

@@ -1,0 +1,1 @@
+"""Every write PRISM makes: one typed function per action."""
