@@ -54,7 +54,7 @@ class BriefingQuerySet(models.QuerySet):
         return self.order_by("-edition_date", "-published_at").first()
 
     def with_content(self) -> BriefingQuerySet:
-        """Prefetch everything a briefing page renders, in a constant number of queries."""
+        """Prefetch all a briefing page renders, in a constant number of queries."""
         from prism.models import BriefingItem
 
         items = BriefingItem.objects.select_related("article").prefetch_related(

@@ -79,7 +79,7 @@ def make_briefing(db, make_article, reader_type):
                 group="interest" if rank <= 3 else "reference",
                 article=article,
                 headline=article.headline,
-                summary=f"{rank}번 기사의 핵심 요약이다. 두 번째 문장이다. 끝 문장이다.",
+                summary=f"{rank}번 기사의 요약이다. 두 번째 문장이다. 끝 문장이다.",
             )
         return briefing
 
