@@ -1,0 +1,156 @@
+"""Briefing revisions: full JSON snapshots of every save, and restoring them.
+
+The snapshot format is owned here (not by the renderer) because ``snapshot_apply``
+must be able to write every snapshot back: it is the restore format.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from prism.models import (
+    Article,
+    Briefing,
+    BriefingItem,
+    BriefingRevision,
+    BriefingSection,
+)
+
+SNAPSHOT_SCHEMA = 1
+
+# Briefing fields a revision captures and a restore writes back.
+SNAPSHOT_FIELDS = [
+    "headline",
+    "header_line",
+    "editors_note",
+    "lead",
+    "keywords",
+    "footer",
+    "correction_note",
+]
+
+
+def briefing_snapshot(briefing: Briefing) -> dict[str, Any]:
+    """Every editable part of ``briefing`` as a JSON-able dict."""
+    content: dict[str, Any] = {"schema": SNAPSHOT_SCHEMA}
+    for field in SNAPSHOT_FIELDS:
+        value = getattr(briefing, field)
+        content[field] = list(value) if field == "keywords" else value
+    content["sections"] = [
+        {"position": s.position, "heading": s.heading, "body": s.body}
+        for s in BriefingSection.objects.filter(briefing=briefing).order_by("position")
+    ]
+    items = (
+        BriefingItem.objects.filter(briefing=briefing)
+        .select_related("article")
+        .prefetch_related("related_articles")
+        .order_by("rank")
+    )
+    content["items"] = [
+        {
+            "rank": item.rank,
+            "group": item.group,
+            "article_id": item.article_id,
+            "article_url": item.article.url if item.article else "",
+            "headline": item.headline,
+            "summary": item.summary,
+            "summary_sentences": item.summary_sentences,
+            "related_article_ids": sorted(a.pk for a in item.related_articles.all()),
+            "selection_reason": item.selection_reason,
+        }
+        for item in items
+    ]
+    return content
+
+
+@transaction.atomic
+def revision_create(
+    *,
+    briefing: Briefing,
+    kind: str,
+    author=None,
+    provenance: dict[str, Any] | None = None,
+    comment: str = "",
+) -> BriefingRevision:
+    """Snapshot ``briefing`` as revision number ``briefing.version``."""
+    if kind not in BriefingRevision.Kind.values:
+        raise ValueError(f"알 수 없는 리비전 종류입니다: {kind!r}")
+    if author is not None and not getattr(author, "is_authenticated", False):
+        author = None
+    content = briefing_snapshot(briefing)
+    # A revision number is a briefing version; saving the same version twice
+    # (e.g. a regeneration of an untouched draft) replaces that snapshot.
+    revision, _ = BriefingRevision.objects.update_or_create(
+        briefing=briefing,
+        number=briefing.version,
+        defaults={
+            "kind": kind,
+            "content": content,
+            "author": author,
+            "provenance": provenance or {},
+            "comment": comment or "",
+        },
+    )
+    return revision
+
+
+@transaction.atomic
+def snapshot_apply(*, briefing: Briefing, content: dict[str, Any]) -> None:
+    """Write a snapshot's parts back onto ``briefing`` (does not bump the version)."""
+    for field in SNAPSHOT_FIELDS:
+        if field in content:
+            setattr(briefing, field, content[field])
+    briefing.save(update_fields=[*SNAPSHOT_FIELDS, "updated_at"])
+    BriefingSection.objects.filter(briefing=briefing).delete()
+    BriefingSection.objects.bulk_create(
+        BriefingSection(
+            briefing=briefing,
+            position=s["position"],
+            heading=s.get("heading", ""),
+            body=s.get("body", ""),
+        )
+        for s in content.get("sections", [])
+    )
+    BriefingItem.objects.filter(briefing=briefing).delete()
+    known = set(
+        Article.objects.filter(
+            pk__in=[
+                pk
+                for item in content.get("items", [])
+                for pk in [item.get("article_id"), *item.get("related_article_ids", [])]
+                if pk
+            ]
+        ).values_list("pk", flat=True)
+    )
+    for data in content.get("items", []):
+        item = BriefingItem.objects.create(
+            briefing=briefing,
+            rank=data["rank"],
+            group=data.get("group", BriefingItem.Group.INTEREST),
+            article_id=data.get("article_id")
+            if data.get("article_id") in known
+            else None,
+            headline=data.get("headline", ""),
+            summary=data.get("summary", ""),
+            summary_sentences=data.get("summary_sentences", []),
+            selection_reason=data.get("selection_reason", {}),
+        )
+        related = [pk for pk in data.get("related_article_ids", []) if pk in known]
+        if related:
+            item.related_articles.set(related)
+
+
+def revision_original(briefing: Briefing) -> BriefingRevision | None:
+    """The newest AI-generated revision: what the generator handed to the editors."""
+    return (
+        briefing.revisions.filter(kind=BriefingRevision.Kind.GENERATED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def revision_current(briefing: Briefing) -> BriefingRevision | None:
+    """The revision matching the briefing's current version, if one was saved."""
+    return briefing.revisions.filter(number=briefing.version).first()
