@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install check-java migrate serve lint bench bench-deps clean
+.PHONY: demo test test-postgres install check-java migrate serve lint bench bench-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ lint: install
 test: install check-java
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# The same suite on a real PostgreSQL server and the django-q2 Redis broker, both
+# started on loopback by .ci/start-services (Debian packages postgresql, redis-server).
+test-postgres: install check-java
+	eval "$$(.ci/start-services)" && $(VENV)/bin/pytest -p no:cacheprovider
 
 bench-deps: install
 	$(PIP) install --quiet -r requirements-bench.txt
