@@ -84,3 +84,11 @@ def make_briefing(db, make_article, reader_type):
         return briefing
 
     return factory
+
+
+@pytest.fixture(autouse=True)
+def _login_throttling_only_where_tested(request, settings):
+    """Django's test client logs in without a request, which django-axes refuses;
+    tests of login throttling itself carry the ``axes`` marker and keep it on."""
+    if request.node.get_closest_marker("axes") is None:
+        settings.AXES_ENABLED = False
