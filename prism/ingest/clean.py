@@ -1,0 +1,341 @@
+"""Body cleaning: strip bylines, reporter tags, photo captions, e-mail addresses,
+section/date prefixes and page furniture from an article body.
+
+Each rule is a small function ``rule(text, trace) -> text`` that records what it cut in
+``trace.removed`` (and reporter names in ``trace.reporters``); ``clean_body`` runs them
+in order. The raw body is never changed: callers keep it next to the cleaned one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+
+@dataclass
+class CleanedText:
+    """A cleaned body, the reporter byline found in it and the fragments cut out."""
+
+    body: str
+    byline: str = ""
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CleaningTrace:
+    """What the rules cut out so far, and the reporters they found."""
+
+    removed: list[str] = field(default_factory=list)
+    reporters: list[str] = field(default_factory=list)
+
+    def cut(self, fragment: str) -> None:
+        fragment = fragment.strip()
+        if fragment:
+            self.removed.append(fragment)
+
+
+def _cutter(trace: CleaningTrace, replacement: str = " ") -> Callable[[re.Match], str]:
+    """A ``re.sub`` callback that records the match and replaces it."""
+
+    def replace(match: re.Match) -> str:
+        trace.cut(match.group(0))
+        return replacement
+
+    return replace
+
+
+# --- Unicode and markup -------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u202f\u3000\t\f\v"), " ")
+
+
+def normalize_unicode(text: str, trace: CleaningTrace) -> str:
+    """NFC-normalize, unify line breaks and spaces, drop invisible characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+
+
+_HTML_HINT = re.compile(
+    r"</?(?:p|br|div|span|a|b|strong|em|i|img|figure|figcaption|table|ul|li|h\d)\b[^>]*>",
+    re.IGNORECASE,
+)
+_BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "table", "figure", "section"}
+_BLOCK_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "article"}
+_SKIPPED_TAGS = {"script", "style", "figcaption", "noscript", "iframe"}
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML fragment, one line per block element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipped: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skip_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS and self._skip_depth:
+            self._skip_depth -= 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        (self.skipped if self._skip_depth else self.parts).append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, list[str]]:
+    """The text of an HTML fragment and the skipped parts (captions, scripts)."""
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    extractor.close()
+    return "".join(extractor.parts), extractor.skipped
+
+
+def strip_html(text: str, trace: CleaningTrace) -> str:
+    """Turn an HTML body (as CMS exports and feeds carry) into plain text."""
+    if not _HTML_HINT.search(text):
+        return text
+    plain, skipped = html_to_text(text)
+    for fragment in skipped:
+        trace.cut(fragment)
+    return html.unescape(plain)
+
+
+# --- Reporters ----------------------------------------------------------------------
+
+_NAME = r"[가-힣]{2,4}"
+_NAMES = rf"{_NAME}(?:\s*[,·ㆍ]\s*{_NAME})*"
+_TITLE = r"(?:인턴\s*기자|선임\s*기자|객원\s*기자|기자|특파원|논설위원|선임연구원)"
+_EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+
+# [이데일리 김현아 기자], [수원=이데일리 황영민 기자], 【서울경제 홍길동·김철수 기자】
+_BRACKET_TAG = re.compile(
+    rf"[\[【]\s*(?:[^\[\]【】=]{{1,20}}=)?[^\[\]【】]{{0,30}}?\s*(?P<names>{_NAMES})"
+    rf"\s*(?P<title>{_TITLE})\s*[\]】]"
+)
+# (서울=연합뉴스) 홍길동 기자 = … ; (세종=뉴스1) …
+_WIRE_DATELINE = re.compile(
+    rf"\((?!\s*(?:사진|그래픽|자료|영상|이미지|출처))[^()=\n]{{1,15}}=[^()=\n]{{1,20}}\)"
+    rf"\s*(?:(?P<names>{_NAMES})\s*(?P<title>{_TITLE})\s*=)?"
+)
+# 홍길동 기자 abc@sedaily.com ; 뉴욕=김흥록 특파원 rok@sedaily.com
+_BYLINE_WITH_EMAIL = re.compile(
+    rf"(?:[/=]\s*)?(?:[가-힣]{{1,10}}=)?(?P<names>{_NAMES})\s*(?P<title>{_TITLE})"
+    rf"\s*[(<]?\s*{_EMAIL}\s*[)>]?"
+)
+# A closing "/홍길동 기자" or "홍길동 기자" as the very last words of the body.
+_TRAILING_BYLINE = re.compile(
+    rf"(?:(?<=[.!?”\"'’\s])|^)\s*[/=]?\s*(?:[가-힣]{{1,10}}=)?(?P<names>{_NAMES})"
+    rf"\s*(?P<title>{_TITLE})\s*$"
+)
+
+
+def _reporter_cutter(trace: CleaningTrace) -> Callable[[re.Match], str]:
+    def replace(match: re.Match) -> str:
+        trace.cut(match.group(0))
+        if match.group("names"):
+            title = re.sub(r"\s+", " ", match.group("title"))
+            trace.reporters.append(f"{match.group('names')} {title}")
+        return " "
+
+    return replace
+
+
+def remove_reporter_tags(text: str, trace: CleaningTrace) -> str:
+    """Cut bracketed reporter tags and wire datelines, keeping the reporter names."""
+    text = _BRACKET_TAG.sub(_reporter_cutter(trace), text)
+    return _WIRE_DATELINE.sub(_reporter_cutter(trace), text)
+
+
+def remove_trailing_byline(text: str, trace: CleaningTrace) -> str:
+    """Cut "홍길동 기자 abc@…" anywhere and a bare "홍길동 기자" closing the body."""
+    text = _BYLINE_WITH_EMAIL.sub(_reporter_cutter(trace), text)
+    return _TRAILING_BYLINE.sub(_reporter_cutter(trace), text.rstrip())
+
+
+# --- Photo captions -----------------------------------------------------------------
+
+_CREDIT_WORD = r"(?:사진|그래픽|자료|영상|이미지|출처)(?:\s*제공)?"
+_BRACKET_CREDIT = re.compile(
+    rf"[(\[]\s*{_CREDIT_WORD}\s*[=:]\s*[^()\[\]\n]{{0,60}}[)\]]"
+)
+_SLASH_CREDIT = re.compile(rf"\s*/\s*{_CREDIT_WORD}\s*=\s*[^\s.]+")
+_BARE_CREDIT = re.compile(
+    r"(?:(?<=[.!?”\s])|^)(?:사진|그래픽)(?:\s*제공)?\s*=\s*[^\s.]+"
+)
+# Where a sentence ends: a terminator not inside a number like 1.8%.
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?…][”\"’'」』)]*(?!\d)")
+_MAX_CAPTION_CHARS = 150
+
+
+def _caption_start(text: str, credit_start: int) -> int:
+    """Where the caption glued to a credit at ``credit_start`` begins, or -1 if none."""
+    # Only a sentence glued to its credit ("…있다.(사진=…)") is a caption; with a space
+    # between them the sentence is as likely part of the article.
+    if credit_start == 0 or text[credit_start - 1].isspace():
+        return -1
+    window_start = max(0, credit_start - _MAX_CAPTION_CHARS)
+    before = text[window_start : credit_start - 1]
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends:
+        return window_start + ends[-1].end()
+    line_start = text.rfind("\n", 0, credit_start) + 1
+    return line_start if line_start >= window_start else -1
+
+
+def remove_photo_captions(text: str, trace: CleaningTrace) -> str:
+    """Cut photo credits ("(사진=…)", "/사진 제공=…", "사진=…") and glued captions."""
+    while match := _BRACKET_CREDIT.search(text):
+        start = _caption_start(text, match.start())
+        start = match.start() if start < 0 else start
+        trace.cut(text[start : match.end()])
+        text = text[:start] + " " + text[match.end() :]
+    text = _SLASH_CREDIT.sub(_cutter(trace), text)
+    return _BARE_CREDIT.sub(_cutter(trace), text)
+
+
+# --- E-mail -------------------------------------------------------------------------
+
+_EMAIL_RE = re.compile(rf"[(<]?\s*{_EMAIL}\s*[)>]?")
+
+
+def remove_emails(text: str, trace: CleaningTrace) -> str:
+    """Cut e-mail addresses left after the byline rules."""
+    return _EMAIL_RE.sub(_cutter(trace), text)
+
+
+# --- Section and date prefixes ------------------------------------------------------
+
+_DATE_TIME = r"\d{4}[.\-/]\s?\d{1,2}[.\-/]\s?\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+_PREFIXES = [
+    # 산업 IT 2025.04.15 09:51:26 (a site dump's meta line glued to the body)
+    re.compile(rf"^(?:[^\s.!?]+\s+){{0,3}}{_DATE_TIME}(?:\s*(?:AM|PM|오전|오후))?"),
+    # 입력 2025.04.15 09:51  수정 2025.04.15 10:02
+    re.compile(
+        rf"^(?:기사\s*)?(?:입력|수정|승인|등록|업데이트)\s*[:：]?\s*{_DATE_TIME}"
+    ),
+    # [서울경제], [속보], [단독] at the very start
+    re.compile(r"^[\[【]\s*[^\[\]【】\d]{1,12}\s*[\]】]"),
+]
+
+
+def remove_section_date_prefix(text: str, trace: CleaningTrace) -> str:
+    """Cut section/date prefixes ("산업 IT 2025.04.15 09:51:26", "[서울경제]")."""
+    text = text.lstrip()
+    changed = True
+    while changed:
+        changed = False
+        for pattern in _PREFIXES:
+            match = pattern.match(text)
+            if match and match.end() > 0:
+                trace.cut(match.group(0))
+                text = text[match.end() :].lstrip(" :-=\n")
+                changed = True
+    return text
+
+
+# --- Page furniture -----------------------------------------------------------------
+
+_FURNITURE_LINE = re.compile(
+    r"^(?:이\s?시간\s*주요\s*뉴스|영상\s*뉴스|서경\s*스페셜|많이\s*본\s*뉴스|관련\s*기사"
+    r"|Skip\s+to\s+(?:main\s+)?content|주요\s*뉴스|인기\s*뉴스|기사\s*제보"
+    r"|구독|공유|댓글|좋아요|목록|맨\s*위로|top|프린트|URL\s*복사|기사\s*스크랩)\s*$"
+    r"|^\s*주소\s*[:：]|대표\s*전화\s*[:：]|사업자\s*(?:등록)?\s*번호\s*[:：]|등록\s*번호\s*[:：]"
+    r"|등록\s*일자\s*[:：]|발행\s*[·ㆍ]?\s*편집인|청소년\s*보호\s*책임자|저작권법의\s*보호"
+    r"|^\s*(?:Copyright|ⓒ|©|\(c\))|All\s+rights?\s+reserved|무단\s*전재"
+    r"|^\s*[<＜〈]\s*저작권자",
+    re.IGNORECASE,
+)
+_MAX_FURNITURE_LINE = 300
+_INLINE_FURNITURE = [
+    re.compile(r"Skip\s+to\s+(?:main\s+)?content", re.IGNORECASE),
+    re.compile(
+        r"[<＜〈]\s*(?:저작권자|Copyrights?)[^<>＜＞〈〉\n]{0,80}[>＞〉]", re.IGNORECASE
+    ),
+    re.compile(r"(?:Copyright|저작권자)\s*(?:ⓒ|©|\(c\))[^\n]{0,120}", re.IGNORECASE),
+    re.compile(
+        r"(?:ⓒ|©)\s*[^\s,.]{1,20}[,.]?\s*무단\s*전재[^\n]{0,40}?(?:금지|금합니다)\.?"
+    ),
+    re.compile(r"무단\s*전재[^\n]{0,40}?(?:금지|금합니다|받을\s*수\s*있습니다)\.?"),
+    re.compile(r"(?:\s*(?:이\s?시간\s*주요\s*뉴스|영상\s*뉴스|서경\s*스페셜))+\s*$"),
+]
+
+
+def is_furniture_line(line: str) -> bool:
+    """Whether a whole line is page furniture (menu, address, copyright block)."""
+    line = line.strip()
+    return (
+        bool(line)
+        and len(line) <= _MAX_FURNITURE_LINE
+        and bool(_FURNITURE_LINE.search(line))
+    )
+
+
+def remove_page_furniture(text: str, trace: CleaningTrace) -> str:
+    """Cut furniture lines (address, 대표전화, copyright) and inline copyright."""
+    kept = []
+    for line in text.split("\n"):
+        if is_furniture_line(line):
+            trace.cut(line)
+        else:
+            kept.append(line)
+    text = "\n".join(kept)
+    for pattern in _INLINE_FURNITURE:
+        text = pattern.sub(_cutter(trace), text)
+    return text
+
+
+# --- Layout -------------------------------------------------------------------------
+
+_GLUED_SENTENCE = re.compile(r"(?<=[가-힣]다)\.(?=[가-힣A-Za-z“\"‘'◇△▲■\[(])")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|【\s*】")
+
+
+def separate_glued_sentences(text: str, trace: CleaningTrace) -> str:
+    """Put a space after "…다." glued to the next sentence, as web dumps leave it."""
+    return _GLUED_SENTENCE.sub(". ", text)
+
+
+def tidy_whitespace(text: str, trace: CleaningTrace) -> str:
+    """Collapse runs of spaces, drop empty brackets and blank lines at the edges."""
+    text = _EMPTY_BRACKETS.sub(" ", text)
+    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip(" \n-=/")
+
+
+RULES: list[Callable[[str, CleaningTrace], str]] = [
+    normalize_unicode,
+    strip_html,
+    remove_photo_captions,
+    remove_reporter_tags,
+    remove_trailing_byline,
+    remove_emails,
+    remove_section_date_prefix,
+    remove_page_furniture,
+    separate_glued_sentences,
+    tidy_whitespace,
+]
+
+
+def clean_body(text: str) -> CleanedText:
+    """Run every rule over ``text``; the byline lists the reporters found, in order."""
+    trace = CleaningTrace()
+    for rule in RULES:
+        text = rule(text, trace)
+    byline = ", ".join(dict.fromkeys(trace.reporters))
+    return CleanedText(body=text, byline=byline, removed=trace.removed)

@@ -1,0 +1,65 @@
+"""JSON and JSONL inputs following the record schema in ``prism.ingest.records``."""
+
+from __future__ import annotations
+
+import json
+
+from prism.ingest.base import IngestError, ParseResult, RecordError, RejectedRecord
+from prism.ingest.records import record_to_article
+
+
+def _collect(result: ParseResult, record: object, location: str, source: str) -> None:
+    """Add one record to ``result`` as an article or as a rejection."""
+    try:
+        result.articles.append(
+            record_to_article(record, location=location, source=source)
+        )
+    except RecordError as error:
+        result.rejected.append(RejectedRecord(location=location, reason=str(error)))
+
+
+def parse_json(text: str, *, source: str = "", name: str = "<input>") -> ParseResult:
+    """A JSON list of records, or an object holding them under ``"articles"``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise IngestError(
+            f"JSON 구문 오류({error.msg}) - 파일이 잘렸거나 형식이 잘못되었습니다",
+            name=name,
+            location=f"line {error.lineno} column {error.colno}",
+        ) from None
+    if isinstance(data, dict):
+        if "articles" not in data:
+            raise IngestError(
+                '최상위 객체에 "articles" 목록이 없습니다 (JSON은 기사 목록이거나 '
+                '{"articles": [...]} 형태여야 합니다)',
+                name=name,
+            )
+        data = data["articles"]
+    if not isinstance(data, list):
+        raise IngestError("기사 목록(JSON 배열)이 아닙니다", name=name)
+    if not data:
+        raise IngestError("기사가 하나도 없습니다(빈 목록)", name=name)
+    result = ParseResult(format="json")
+    for number, record in enumerate(data, start=1):
+        _collect(result, record, f"record {number}", source)
+    return result
+
+
+def parse_jsonl(text: str, *, source: str = "", name: str = "<input>") -> ParseResult:
+    """One JSON object per line; a broken line is rejected, the others import."""
+    result = ParseResult(format="jsonl")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        location = f"line {number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            reason = f"JSON 구문 오류({error.msg}, column {error.colno})"
+            result.rejected.append(RejectedRecord(location=location, reason=reason))
+            continue
+        _collect(result, record, location, source)
+    if not result.articles and not result.rejected:
+        raise IngestError("기사가 하나도 없습니다", name=name)
+    return result

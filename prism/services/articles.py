@@ -1,0 +1,207 @@
+"""Importing parsed articles into the database; exact and near-duplicate handling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from prism.conf import prism_settings
+from prism.ingest import (
+    NearDuplicateIndex,
+    ParsedArticle,
+    ParseResult,
+    RejectedRecord,
+    content_hash,
+)
+from prism.models import Article
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+
+# Near-duplicates are looked for among articles published this close to the batch;
+# older stories are not candidates for today's selection anyway.
+NEAR_DUPLICATE_WINDOW = dt.timedelta(days=14)
+
+# Fields an identical article (same URL or id) may bring new values for.
+_UPDATABLE = (
+    "headline", "section", "subsection", "byline", "published_at",
+    "body_raw", "body", "language", "external_id", "url",
+)  # fmt: skip
+# Fields a same-content article may fill in where the stored one has none.
+_FILLABLE = (
+    "url", "external_id", "source", "section", "subsection", "byline", "published_at",
+)  # fmt: skip
+
+
+@dataclass
+class ImportReport:
+    """What one import did; ``article_ids`` are the articles created or updated."""
+
+    created: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+
+
+def after_import(article_ids: list[int]) -> None:
+    """Hook run once an import has committed, with the created or updated article ids.
+
+    Does nothing yet: the summarization work will enqueue its tasks for these
+    articles here. It runs through ``transaction.on_commit``, so it never sees (or
+    enqueues work for) articles of a rolled-back import.
+    """
+
+
+@transaction.atomic
+def articles_import(
+    *,
+    result: ParseResult,
+    source: str = "",
+    threshold: float | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Store ``result``'s articles in one transaction and report what happened.
+
+    Exact duplicates (same URL, same source and external id, or same content hash)
+    create nothing: changed fields of the same article are updated, otherwise the
+    record counts as a duplicate. New articles similar to an existing one (at least
+    ``threshold``, default ``NEAR_DUPLICATE_THRESHOLD``) are stored with
+    ``duplicate_of`` set. Any database error rolls the whole import back.
+    """
+    if threshold is None:
+        threshold = float(prism_settings.NEAR_DUPLICATE_THRESHOLD)
+    report = ImportReport(rejected=list(result.rejected))
+    index = _near_duplicate_index(result.articles, threshold)
+    total = len(result.articles)
+    for done, parsed in enumerate(result.articles, start=1):
+        _import_one(parsed, source=source, index=index, report=report)
+        if on_progress is not None:
+            on_progress(done, total)
+    report.article_ids = list(dict.fromkeys(report.article_ids))
+    if report.article_ids:
+        ids = list(report.article_ids)
+        transaction.on_commit(functools.partial(after_import, ids))
+    return report
+
+
+def _import_one(
+    parsed: ParsedArticle,
+    *,
+    source: str,
+    index: NearDuplicateIndex,
+    report: ImportReport,
+) -> None:
+    """Create, update or skip one parsed article, counting it in ``report``."""
+    values = _field_values(parsed, source)
+    existing = _same_article(values)
+    if existing is not None:
+        if _update(existing, values, only_blank=False):
+            report.updated += 1
+            report.article_ids.append(existing.pk)
+        else:
+            report.duplicates += 1
+        return
+    same_content = Article.objects.filter(content_hash=values["content_hash"]).first()
+    if same_content is not None:
+        if _update(same_content, values, only_blank=True):
+            report.updated += 1
+            report.article_ids.append(same_content.pk)
+        else:
+            report.duplicates += 1
+        return
+    match = index.find(values["body"])
+    article = Article.objects.create(**values, duplicate_of_id=match and match[0])
+    report.created += 1
+    report.article_ids.append(article.pk)
+    if match:
+        report.near_duplicates += 1
+        logger.debug("article %s near-duplicates %s (%.2f)", article.pk, *match)
+    else:
+        index.add(article.pk, article.body)
+
+
+def _field_values(parsed: ParsedArticle, source: str) -> dict:
+    return {
+        "source": parsed.source or source,
+        "external_id": parsed.external_id,
+        "url": parsed.url,
+        "headline": parsed.headline,
+        "section": parsed.section,
+        "subsection": parsed.subsection,
+        "byline": parsed.byline,
+        "published_at": parsed.published_at,
+        "body_raw": parsed.body_raw,
+        "body": parsed.body,
+        "language": parsed.language,
+        "content_hash": content_hash(parsed.body),
+    }
+
+
+def _same_article(values: dict) -> Article | None:
+    """The stored article with the same URL, or the same source and external id."""
+    if values["url"]:
+        found = Article.objects.filter(url=values["url"]).first()
+        if found is not None:
+            return found
+    if values["external_id"]:
+        return Article.objects.filter(
+            source=values["source"], external_id=values["external_id"]
+        ).first()
+    return None
+
+
+def _update(article: Article, values: dict, *, only_blank: bool) -> bool:
+    """Copy changed (with ``only_blank``: missing) fields; whether any were."""
+    names = _FILLABLE if only_blank else _UPDATABLE
+    changed = [
+        name
+        for name in names
+        if values[name] not in ("", None)
+        and getattr(article, name) != values[name]
+        and not (only_blank and getattr(article, name) not in ("", None))
+    ]
+    if "body" in changed:
+        taken = Article.objects.filter(content_hash=values["content_hash"])
+        if taken.exclude(pk=article.pk).exists():
+            # The new text is already stored as another article: keep this one as is.
+            return False
+        changed.append("content_hash")
+    if "url" in changed and Article.objects.filter(url=values["url"]).exists():
+        changed.remove("url")
+    if not changed:
+        return False
+    for name in changed:
+        setattr(article, name, values[name])
+    article.save(update_fields=[*changed, "updated_at"])
+    return True
+
+
+def _near_duplicate_index(
+    articles: Iterable[ParsedArticle], threshold: float
+) -> NearDuplicateIndex:
+    """An index of the stored originals published around the batch's dates."""
+    index = NearDuplicateIndex(threshold=threshold)
+    # Undated articles (search-result pages, lead lists) are compared with the recent
+    # and the undated ones; dated ones with those around their own dates.
+    recent = timezone.now() - NEAR_DUPLICATE_WINDOW
+    window = Q(published_at__isnull=True) | Q(published_at__gte=recent)
+    dates = [a.published_at for a in articles if a.published_at is not None]
+    if dates:
+        window |= Q(
+            published_at__gte=min(dates) - NEAR_DUPLICATE_WINDOW,
+            published_at__lte=max(dates) + NEAR_DUPLICATE_WINDOW,
+        )
+    candidates = Article.objects.originals().filter(window)
+    for pk, body in candidates.values_list("pk", "body").iterator(chunk_size=500):
+        index.add(pk, body)
+    return index
