@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PRISM_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "csp",
     "axes",
@@ -181,6 +185,25 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # PRISM's API throttles anonymous clients per IP and signed-in ones per user.
+    "DEFAULT_THROTTLE_RATES": {
+        "prism_anon": os.environ.get("PRISM_API_ANON_RATE", "120/minute"),
+        "prism_user": os.environ.get("PRISM_API_USER_RATE", "1200/minute"),
+    },
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PRISM API",
+    "DESCRIPTION": (
+        "AI 프리즘 맞춤형 경제 브리핑 API: 독자 유형, 발행된 브리핑, 기사 보내기, "
+        "내 프로필. 토큰(Authorization: Token …) 또는 세션(CSRF 필요)으로 인증합니다."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -41,9 +41,12 @@ CHIEF_EDITOR_PERMISSIONS = EDITOR_PERMISSIONS + [
 
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; make sure ours exist now.
+    # (create_permissions skips app configs without a models module; the migration
+    # state's stubs have none, so lend it one for the call.)
     app_config = apps.get_app_config("prism")
-    app_config.models_module = app_config.models_module or True
+    app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in [
