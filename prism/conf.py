@@ -39,7 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "SUMMARIZE_BATCH_SIZE": 16,
     # Ingestion.
     "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
-    "NEAR_DUPLICATE_THRESHOLD": 0.8,
+    # Shingle Jaccard (or containment) at which a lightly rewritten copy of a story
+    # counts as the same story; different articles on one event score far below.
+    "NEAR_DUPLICATE_THRESHOLD": 0.6,
     # Selection and generation.
     "CANDIDATE_WINDOW_HOURS": 36,
     "MIN_BODY_CHARS": 200,
