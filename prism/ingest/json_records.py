@@ -49,7 +49,10 @@ def parse_json(text: str, *, source: str = "", name: str = "<input>") -> ParseRe
 def parse_jsonl(text: str, *, source: str = "", name: str = "<input>") -> ParseResult:
     """One JSON object per line; a broken line is rejected, the others import."""
     result = ParseResult(format="jsonl")
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines separates records by "\n" only: str.splitlines() would also split
+    # inside strings at U+0085 / U+2028, which JSON allows unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         location = f"line {number}"
