@@ -63,3 +63,19 @@ class BriefingQuerySet(models.QuerySet):
         return self.select_related("reader_type").prefetch_related(
             "sections", models.Prefetch("items", queryset=items)
         )
+
+    def visible_to(self, user) -> BriefingQuerySet:
+        """All states for newsroom staff who may view briefings, else published only."""
+        if user is not None and user.is_active and user.is_staff:
+            if user.has_perm("prism.view_briefing"):
+                return self.all()
+        return self.published()
+
+    def latest_per_reader_type(self) -> BriefingQuerySet:
+        """The newest edition of each reader type among the briefings in ``self``."""
+        newest = (
+            self.filter(reader_type=models.OuterRef("reader_type"))
+            .order_by("-edition_date", "-published_at", "-pk")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=models.Subquery(newest))

@@ -1,0 +1,1 @@
+"""PRISM's REST API (Django REST framework), mounted under ``/api/``."""
