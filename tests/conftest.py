@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.server
 import itertools
+import threading
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -94,39 +97,45 @@ def _login_throttling_only_where_tested(request, settings):
         settings.AXES_ENABLED = False
 
 
-# --- Site and API (roles as the site sees them) -------------------------------------
-
-SITE_ROLES = ("anonymous", "subscriber", "editor", "chief_editor")
+INGEST_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 
 
 @pytest.fixture
-def make_role_user(db):
-    """A user for a role: ``subscriber`` (follows CEO), ``editor``, ``chief_editor``."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
+def ingest_fixtures() -> Path:
+    """The folder of small input files (every format, nasty ones too) for ingestion."""
+    return INGEST_FIXTURES
 
-    from prism.models import Subscriber
 
-    groups = {
-        "subscriber": (),
-        "editor": ("Editors",),
-        "chief_editor": ("Editors", "Chief editors"),
-    }
+class _FixtureRequestHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves tests/fixtures/ingest; under /nolength/ without a Content-Length."""
 
-    def factory(role: str, **fields):
-        number = next(_counter)
-        username = fields.pop("username", f"{role}{number}@example.com")
-        user = get_user_model().objects.create_user(
-            username=username,
-            email=fields.pop("email", username),
-            password=fields.pop("password", "correct-horse-battery-9"),
-            is_staff=role != "subscriber",
-            **fields,
-        )
-        user.groups.set(Group.objects.filter(name__in=groups[role]))
-        subscriber = Subscriber.objects.create(user=user)
-        if role == "subscriber":
-            subscriber.reader_types.set(ReaderType.objects.filter(slug="ceo"))
-        return user
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(INGEST_FIXTURES), **kwargs)
 
-    return factory
+    def do_GET(self):
+        if not self.path.startswith("/nolength/"):
+            return super().do_GET()
+        path = INGEST_FIXTURES / self.path.removeprefix("/nolength/")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(path.read_bytes())
+        return None
+
+    def log_message(self, format, *args):  # keep test output quiet
+        return None
+
+
+@pytest.fixture
+def ingest_server():
+    """A real local HTTP server for the ingest fixtures; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FixtureRequestHandler)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

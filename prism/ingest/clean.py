@@ -219,10 +219,14 @@ def remove_emails(text: str, trace: CleaningTrace) -> str:
 
 # --- Section and date prefixes ------------------------------------------------------
 
-_DATE_TIME = r"\d{4}[.\-/]\s?\d{1,2}[.\-/]\s?\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+_DATE = r"\d{4}[.\-/]\s?\d{1,2}[.\-/]\s?\d{1,2}\.?"
+_TIME = r"(?:(?:오전|오후|AM|PM)\s*)?\d{1,2}:\d{2}(?::\d{2})?"
+_DATE_TIME = rf"{_DATE}(?:\s+{_TIME})?"
 _PREFIXES = [
     # 산업 IT 2025.04.15 09:51:26 (a site dump's meta line glued to the body)
-    re.compile(rf"^(?:[^\s.!?]+\s+){{0,3}}{_DATE_TIME}(?:\s*(?:AM|PM|오전|오후))?"),
+    re.compile(rf"^(?:[^\s.!?]+\s+){{1,2}}{_DATE}\s+{_TIME}"),
+    # 2025.04.15 09:51:26 opening the body
+    re.compile(rf"^{_DATE_TIME}"),
     # 입력 2025.04.15 09:51  수정 2025.04.15 10:02
     re.compile(
         rf"^(?:기사\s*)?(?:입력|수정|승인|등록|업데이트)\s*[:：]?\s*{_DATE_TIME}"
@@ -249,14 +253,20 @@ def remove_section_date_prefix(text: str, trace: CleaningTrace) -> str:
 
 # --- Page furniture -----------------------------------------------------------------
 
+# Whole lines of site navigation, and lines opening an imprint or copyright block.
 _FURNITURE_LINE = re.compile(
     r"^(?:이\s?시간\s*주요\s*뉴스|영상\s*뉴스|서경\s*스페셜|많이\s*본\s*뉴스|관련\s*기사"
     r"|Skip\s+to\s+(?:main\s+)?content|주요\s*뉴스|인기\s*뉴스|기사\s*제보"
     r"|구독|공유|댓글|좋아요|목록|맨\s*위로|top|프린트|URL\s*복사|기사\s*스크랩)\s*$"
-    r"|^\s*주소\s*[:：]|대표\s*전화\s*[:：]|사업자\s*(?:등록)?\s*번호\s*[:：]|등록\s*번호\s*[:：]"
-    r"|등록\s*일자\s*[:：]|발행\s*[·ㆍ]?\s*편집인|청소년\s*보호\s*책임자|저작권법의\s*보호"
-    r"|^\s*(?:Copyright|ⓒ|©|\(c\))|All\s+rights?\s+reserved|무단\s*전재"
-    r"|^\s*[<＜〈]\s*저작권자",
+    r"|^(?:주소|상호)\s*[:：]|^(?:Copyright|ⓒ|©|\(c\))|^[<＜〈]?\s*저작권자"
+    r"|^무단\s*전재",
+    re.IGNORECASE,
+)
+# Imprint details that never occur in article prose, wherever they sit in a line.
+_IMPRINT = re.compile(
+    r"대표\s*전화\s*[:：]|사업자\s*(?:등록)?\s*번호\s*[:：]|등록\s*번호\s*[:：]"
+    r"|등록\s*일자\s*[:：]|발행\s*[·ㆍ]\s*편집인|청소년\s*보호\s*책임자"
+    r"|저작권법의\s*보호를\s*받|All\s+rights?\s+reserved",
     re.IGNORECASE,
 )
 _MAX_FURNITURE_LINE = 300
@@ -277,11 +287,9 @@ _INLINE_FURNITURE = [
 def is_furniture_line(line: str) -> bool:
     """Whether a whole line is page furniture (menu, address, copyright block)."""
     line = line.strip()
-    return (
-        bool(line)
-        and len(line) <= _MAX_FURNITURE_LINE
-        and bool(_FURNITURE_LINE.search(line))
-    )
+    if not line or len(line) > _MAX_FURNITURE_LINE:
+        return False
+    return bool(_FURNITURE_LINE.search(line) or _IMPRINT.search(line))
 
 
 def remove_page_furniture(text: str, trace: CleaningTrace) -> str:

@@ -1,0 +1,247 @@
+"""articles_import: storing parsed articles, duplicates, near-duplicates, atomicity."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError, connection
+
+from prism.ingest import ParsedArticle, ParseResult, RejectedRecord, parse_path
+from prism.ingest.dedup import content_hash
+from prism.models import Article
+from prism.services.articles import after_import, articles_import
+
+pytestmark = pytest.mark.django_db
+
+SEOUL = dt.timezone(dt.timedelta(hours=9))
+BODY = (
+    "한국은행 금융통화위원회가 기준금리를 연 3.0%로 동결했다. 금통위는 소비자물가 "
+    "상승률이 목표 수준에 가까워지고 있지만 환율 변동성이 커 추가 인하 여부를 "
+    "판단하기 이르다고 설명했다. 시장에서는 4분기 인하 가능성을 점치고 있다. "
+    "가계부채 증가세도 변수로 꼽힌다. 부동산 시장의 거래량이 다시 늘면서 주택담보"
+    "대출 잔액이 석 달 연속 증가했다. 한은은 다음 회의에서 물가와 성장 경로를 "
+    "다시 점검하겠다고 밝혔다."
+)
+
+
+def article(**fields) -> ParsedArticle:
+    values = {
+        "headline": "한은, 기준금리 동결",
+        "body_raw": BODY,
+        "body": BODY,
+        "published_at": dt.datetime(2025, 7, 24, 10, 30, tzinfo=SEOUL),
+        "location": "record 1",
+    }
+    values.update(fields)
+    return ParsedArticle(**values)
+
+
+def result_of(*articles: ParsedArticle, rejected=()) -> ParseResult:
+    return ParseResult(format="json", articles=list(articles), rejected=list(rejected))
+
+
+def test_import_creates_articles_with_every_field(ingest_fixtures):
+    result = parse_path(str(ingest_fixtures / "articles.jsonl"))
+    report = articles_import(result=result, source="기본출처")
+    assert (report.created, report.updated, report.duplicates) == (2, 0, 0)
+    assert len(report.article_ids) == 2
+    stored = Article.objects.get(external_id="A-1002")
+    assert stored.source == "기본출처"  # the record had none
+    assert stored.byline == "한지민 기자"
+    assert stored.body_raw.startswith("[이데일리 한지민 기자]")
+    assert stored.body.startswith("정부가")
+    assert stored.content_hash == content_hash(stored.body)
+    assert stored.published_at == dt.datetime(2025, 7, 22, 11, 20, tzinfo=SEOUL)
+    assert Article.objects.get(external_id="A-1001").source == "예시경제"
+
+
+def test_rejected_records_are_carried_into_the_report(ingest_fixtures):
+    result = parse_path(str(ingest_fixtures / "articles.jsonl"))
+    report = articles_import(result=result)
+    assert [r.location for r in report.rejected] == [
+        "line 3",
+        "line 4",
+        "line 5",
+        "line 6",
+    ]
+
+
+def test_reimport_creates_nothing_new(ingest_fixtures):
+    for name in ("articles.jsonl", "articles.json", "articles.csv", "feed_rss.xml"):
+        articles_import(result=parse_path(str(ingest_fixtures / name)))
+    count = Article.objects.count()
+    for name in ("articles.jsonl", "articles.json", "articles.csv", "feed_rss.xml"):
+        report = articles_import(result=parse_path(str(ingest_fixtures / name)))
+        assert (report.created, report.updated) == (0, 0)
+        assert report.duplicates == len(
+            parse_path(str(ingest_fixtures / name)).articles
+        )
+        assert report.article_ids == []
+    assert Article.objects.count() == count
+
+
+def test_same_url_with_new_text_updates_the_article():
+    articles_import(result=result_of(article(url="https://news.example.com/1")))
+    changed = BODY.replace("3.0%", "3.25%")
+    report = articles_import(
+        result=result_of(
+            article(url="https://news.example.com/1", headline="새 제목", body=changed)
+        )
+    )
+    assert (report.created, report.updated) == (0, 1)
+    stored = Article.objects.get()
+    assert stored.headline == "새 제목"
+    assert stored.body == changed
+    assert stored.content_hash == content_hash(changed)
+    assert report.article_ids == [stored.pk]
+
+
+def test_same_source_and_external_id_is_the_same_article():
+    articles_import(result=result_of(article(source="예시", external_id="7")))
+    report = articles_import(
+        result=result_of(article(source="예시", external_id="7", section="경제"))
+    )
+    assert (report.created, report.updated) == (0, 1)
+    assert Article.objects.get().section == "경제"
+
+
+def test_same_text_without_identity_is_a_duplicate_that_fills_blanks():
+    articles_import(result=result_of(article()))
+    report = articles_import(result=result_of(article(headline="다른 제목")))
+    assert (report.created, report.updated, report.duplicates) == (0, 0, 1)
+    report = articles_import(
+        result=result_of(article(url="https://news.example.com/9", byline="김기자"))
+    )
+    assert (report.created, report.updated) == (0, 1)
+    stored = Article.objects.get()
+    assert stored.headline == "한은, 기준금리 동결"  # not overwritten
+    assert (stored.url, stored.byline) == ("https://news.example.com/9", "김기자")
+
+
+def test_duplicates_inside_one_batch():
+    report = articles_import(result=result_of(article(), article(location="record 2")))
+    assert (report.created, report.duplicates) == (1, 1)
+
+
+def test_url_change_to_a_text_stored_elsewhere_is_not_applied():
+    other = BODY.replace("동결했다", "인하했다")
+    articles_import(
+        result=result_of(article(url="https://a.example/1"), article(body=other))
+    )
+    report = articles_import(
+        result=result_of(article(url="https://a.example/1", body=other))
+    )
+    assert (report.updated, report.duplicates) == (0, 1)
+    assert Article.objects.get(url="https://a.example/1").body == BODY
+
+
+def test_near_duplicate_is_imported_and_linked():
+    edited = BODY.replace("이르다고", "아직 이르다고").replace("석 달", "3개월")
+    report = articles_import(
+        result=result_of(article(), article(body=edited, headline="금리 동결 (종합)"))
+    )
+    assert (report.created, report.near_duplicates) == (2, 1)
+    original = Article.objects.get(headline="한은, 기준금리 동결")
+    copy = Article.objects.get(headline="금리 동결 (종합)")
+    assert copy.duplicate_of == original
+    assert original.duplicate_of is None
+    assert list(Article.objects.originals()) == [original]
+
+
+def test_near_duplicate_of_an_article_stored_earlier():
+    articles_import(result=result_of(article()))
+    edited = BODY.replace("점치고", "보고")
+    report = articles_import(result=result_of(article(body=edited)))
+    assert report.near_duplicates == 1
+    assert Article.objects.get(body=edited).duplicate_of.body == BODY
+
+
+def test_near_duplicate_threshold_argument():
+    edited = BODY.replace("점치고", "보고")
+    report = articles_import(
+        result=result_of(article(), article(body=edited)), threshold=1.01
+    )
+    assert report.near_duplicates == 0
+    assert not Article.objects.filter(duplicate_of__isnull=False).exists()
+
+
+def test_near_duplicates_only_within_the_time_window():
+    articles_import(result=result_of(article()))
+    edited = BODY.replace("점치고", "보고")
+    a_year_later = dt.datetime(2026, 7, 24, 10, 30, tzinfo=SEOUL)
+    report = articles_import(
+        result=result_of(article(body=edited, published_at=a_year_later))
+    )
+    assert report.near_duplicates == 0
+
+
+def test_progress_is_reported_per_record():
+    calls = []
+    articles_import(
+        result=result_of(article(), article(body=BODY + " 추가 문장이다.")),
+        on_progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(1, 2), (2, 2)]
+
+
+def test_after_import_hook_runs_on_commit_with_the_ids(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = articles_import(result=result_of(article()))
+    assert len(callbacks) == 1
+    assert callbacks[0].func is after_import
+    assert callbacks[0].args == (report.article_ids,)
+    callbacks[0]()  # the hook itself is a harmless no-op for now
+
+
+def test_no_hook_when_nothing_changed(django_capture_on_commit_callbacks):
+    articles_import(result=result_of(article()))
+    with django_capture_on_commit_callbacks() as callbacks:
+        articles_import(result=result_of(article()))
+    assert callbacks == []
+
+
+def _install_failing_trigger(headline: str) -> None:
+    """A real database error on inserting an article with ``headline``."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER prism_test_fail BEFORE INSERT ON prism_article "
+                f"WHEN NEW.headline = '{headline}' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION prism_test_fail() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.headline = '{headline}' THEN "
+                "RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; "
+                "END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER prism_test_fail BEFORE INSERT ON prism_article "
+                "FOR EACH ROW EXECUTE FUNCTION prism_test_fail()"
+            )
+        else:
+            pytest.skip(f"no test trigger for {connection.vendor}")
+
+
+def test_database_error_rolls_the_whole_import_back():
+    _install_failing_trigger("터지는 기사")
+    records = [
+        article(),
+        article(body=BODY + " 둘째 기사다.", headline="둘째"),
+        article(body=BODY + " 셋째 기사다.", headline="터지는 기사"),
+    ]
+    with pytest.raises(DatabaseError):
+        articles_import(result=result_of(*records))
+    assert Article.objects.count() == 0
+
+
+def test_report_keeps_parse_rejections_even_without_articles():
+    rejected = [RejectedRecord(location="line 1", reason="body(본문)가 비어 있습니다")]
+    report = articles_import(result=dataclasses.replace(result_of(), rejected=rejected))
+    assert report.rejected == rejected
+    assert report.created == 0
