@@ -139,3 +139,41 @@ def ingest_server():
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- Site and API (roles as the site sees them) -------------------------------------
+
+SITE_ROLES = ("anonymous", "subscriber", "editor", "chief_editor")
+
+
+@pytest.fixture
+def make_role_user(db):
+    """A user for a role: ``subscriber`` (follows CEO), ``editor``, ``chief_editor``."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from prism.models import Subscriber
+
+    groups = {
+        "subscriber": (),
+        "editor": ("Editors",),
+        "chief_editor": ("Editors", "Chief editors"),
+    }
+
+    def factory(role: str, **fields):
+        number = next(_counter)
+        username = fields.pop("username", f"{role}{number}@example.com")
+        user = get_user_model().objects.create_user(
+            username=username,
+            email=fields.pop("email", username),
+            password=fields.pop("password", "correct-horse-battery-9"),
+            is_staff=role != "subscriber",
+            **fields,
+        )
+        user.groups.set(Group.objects.filter(name__in=groups[role]))
+        subscriber = Subscriber.objects.create(user=user)
+        if role == "subscriber":
+            subscriber.reader_types.set(ReaderType.objects.filter(slug="ceo"))
+        return user
+
+    return factory
