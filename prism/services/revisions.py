@@ -154,3 +154,74 @@ def revision_original(briefing: Briefing) -> BriefingRevision | None:
 def revision_current(briefing: Briefing) -> BriefingRevision | None:
     """The revision matching the briefing's current version, if one was saved."""
     return briefing.revisions.filter(number=briefing.version).first()
+
+
+class _Rows(list):
+    """A list that answers ``.all()`` like a related manager, for templates."""
+
+    def all(self) -> _Rows:
+        return self
+
+    def count(self) -> int:
+        return len(self)
+
+    def exists(self) -> bool:
+        return bool(self)
+
+
+class _View:
+    """A model instance with some attributes replaced (read-only rendering only)."""
+
+    def __init__(self, base: Any, **overrides: Any) -> None:
+        self._base = base
+        self.__dict__.update(overrides)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._base, name)
+
+    def __str__(self) -> str:
+        return str(self._base)
+
+
+def snapshot_as_briefing(briefing: Briefing, content: dict[str, Any]) -> Any:
+    """An object the briefing templates render like ``briefing`` but with ``content``.
+
+    Nothing is written: the public page template can show any revision exactly as it
+    would look live (admin preview of old revisions, outside reviewers' links).
+    """
+    base = Briefing(
+        **{f.attname: getattr(briefing, f.attname) for f in Briefing._meta.fields}
+    )
+    base.reader_type = briefing.reader_type
+    for field in SNAPSHOT_FIELDS:
+        if field in content:
+            setattr(base, field, content[field])
+    ids = {
+        pk
+        for item in content.get("items", [])
+        for pk in [item.get("article_id"), *item.get("related_article_ids", [])]
+        if pk
+    }
+    articles = Article.objects.in_bulk(ids)
+    sections = _Rows(
+        BriefingSection(
+            position=s["position"], heading=s.get("heading", ""), body=s.get("body", "")
+        )
+        for s in content.get("sections", [])
+    )
+    items = _Rows()
+    for data in content.get("items", []):
+        item = BriefingItem(
+            rank=data["rank"],
+            group=data.get("group", BriefingItem.Group.INTEREST),
+            headline=data.get("headline", ""),
+            summary=data.get("summary", ""),
+            summary_sentences=data.get("summary_sentences", []),
+            selection_reason=data.get("selection_reason", {}),
+            article=articles.get(data.get("article_id")),
+        )
+        related = _Rows(
+            articles[pk] for pk in data.get("related_article_ids", []) if pk in articles
+        )
+        items.append(_View(item, related_articles=related))
+    return _View(base, sections=sections, items=items)
