@@ -1,0 +1,522 @@
+"""Generating draft briefings and tracking the work in ``GenerationRun`` rows.
+
+``briefing_generate`` selects, composes and writes one reader type's draft. It
+never touches a briefing a person has edited, submitted, approved or published:
+only an untouched draft (status draft, ``human_edited`` False) is replaced, and a
+skipped reason is recorded otherwise. Runs count their own attempts per reader type
+because django-q2 re-delivers a task whose worker died without counting it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from prism.conf import prism_settings
+from prism.models import (
+    Briefing,
+    BriefingItem,
+    BriefingRevision,
+    BriefingSection,
+    GenerationRun,
+    ReaderType,
+)
+from prism.services.audit import audit_record
+from prism.services.composition import Composition, briefing_compose, item_summary
+from prism.services.revisions import revision_create
+from prism.services.selection import Selection, briefing_select
+from prism.services.workflow import briefing_is_untouched
+
+logger = logging.getLogger(__name__)
+
+Status = GenerationRun.Status
+TERMINAL = {Status.SUCCEEDED, Status.FAILED, Status.SKIPPED}
+GENERATE_TASK = "prism.tasks.generate_briefing_for_reader_type"
+
+
+@dataclass
+class GenerationOutcome:
+    """What generating one reader type's edition did."""
+
+    status: str  # "created", "replaced" or "skipped"
+    briefing: Briefing | None = None
+    reason: str = ""
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
+
+
+# ----------------------------------------------------------------- one briefing
+
+
+def briefing_generate(
+    *,
+    reader_type: ReaderType,
+    edition_date: dt.date,
+    run: GenerationRun | None = None,
+    now: dt.datetime | None = None,
+) -> GenerationOutcome:
+    """Select, compose and write ``reader_type``'s draft for ``edition_date``."""
+    existing = live_briefing(reader_type, edition_date)
+    if existing is not None and not briefing_is_untouched(existing):
+        return _skip_touched(existing, run)
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=edition_date, now=now
+    )
+    if selection.skipped_reason:
+        return GenerationOutcome("skipped", existing, selection.skipped_reason)
+    # Summaries are written (if missing) before the briefing transaction starts.
+    summaries = {
+        item.article.pk: item_summary(item.article) for item in selection.items
+    }
+    composition = briefing_compose(selection=selection, summaries=summaries)
+    return briefing_write(
+        reader_type=reader_type,
+        edition_date=edition_date,
+        composition=composition,
+        selection=selection,
+        run=run,
+    )
+
+
+def live_briefing(reader_type: ReaderType, edition_date: dt.date) -> Briefing | None:
+    """The one live (not spiked) briefing of the edition, if any."""
+    return (
+        Briefing.objects.live()
+        .for_reader_type(reader_type)
+        .for_edition(edition_date)
+        .first()
+    )
+
+
+def _skip_touched(briefing: Briefing, run: GenerationRun | None) -> GenerationOutcome:
+    if briefing.status != Briefing.Status.DRAFT:
+        reason = (
+            f"‘{briefing.get_status_display()}’ 상태의 브리핑이 있어 다시 만들지 "
+            "않았습니다."
+        )
+    else:
+        reason = "사람이 수정한 초안이 있어 다시 만들지 않았습니다."
+    audit_record(
+        briefing=briefing,
+        action="generation_skipped",
+        comment=reason,
+        data={"run_id": run.pk if run else None},
+    )
+    return GenerationOutcome("skipped", briefing, reason)
+
+
+@transaction.atomic
+def briefing_write(
+    *,
+    reader_type: ReaderType,
+    edition_date: dt.date,
+    composition: Composition,
+    selection: Selection | None = None,
+    run: GenerationRun | None = None,
+) -> GenerationOutcome:
+    """Write a composed draft: a new briefing, or in place of an untouched draft."""
+    existing = (
+        Briefing.objects.select_for_update()
+        .live()
+        .filter(reader_type=reader_type, edition_date=edition_date)
+        .first()
+    )
+    if existing is not None and not briefing_is_untouched(existing):
+        # An editor got to it while we were composing.
+        return _skip_touched(existing, run)
+    values = {
+        "headline": composition.headline[:300],
+        "header_line": composition.header_line,
+        "editors_note": composition.editors_note,
+        "lead": composition.lead,
+        "keywords": composition.keywords,
+        "footer": composition.footer,
+        "generation_notes": "\n".join(composition.notes),
+        "generation_run": run,
+    }
+    if existing is None:
+        try:
+            with transaction.atomic():
+                briefing = Briefing.objects.create(
+                    reader_type=reader_type, edition_date=edition_date, **values
+                )
+        except IntegrityError:
+            return GenerationOutcome(
+                "skipped",
+                live_briefing(reader_type, edition_date),
+                "다른 생성 작업이 같은 브리핑을 먼저 만들었습니다.",
+            )
+        status = "created"
+    else:
+        briefing = existing
+        for name, value in values.items():
+            setattr(briefing, name, value)
+        # A new version, so an editor's form opened on the old draft is refused.
+        briefing.version += 1
+        briefing.save()
+        briefing.sections.all().delete()
+        briefing.items.all().delete()
+        status = "replaced"
+    _write_parts(briefing, composition)
+    provenance = generation_provenance(composition, selection, run)
+    revision = revision_create(
+        briefing=briefing,
+        kind=BriefingRevision.Kind.GENERATED,
+        author=None,
+        provenance=provenance,
+    )
+    audit_record(
+        briefing=briefing,
+        action="generated",
+        revision=revision,
+        comment="AI 초안을 다시 만들었습니다." if status == "replaced" else "",
+        data={"run_id": run.pk if run else None, "replaced": status == "replaced"},
+    )
+    return GenerationOutcome(status, briefing)
+
+
+def _write_parts(briefing: Briefing, composition: Composition) -> None:
+    BriefingSection.objects.bulk_create(
+        BriefingSection(
+            briefing=briefing,
+            position=section.position,
+            heading=section.heading[:200],
+            body=section.body,
+        )
+        for section in composition.sections
+    )
+    for item in composition.items:
+        row = BriefingItem.objects.create(
+            briefing=briefing,
+            rank=item.rank,
+            group=item.group,
+            article=item.article,
+            headline=item.headline[:500],
+            summary=item.summary,
+            summary_sentences=item.summary_sentences,
+            selection_reason=item.selection_reason,
+        )
+        if item.related_articles:
+            row.related_articles.set(item.related_articles)
+
+
+def generation_provenance(
+    composition: Composition,
+    selection: Selection | None,
+    run: GenerationRun | None,
+) -> dict[str, Any]:
+    """Where a generated draft came from: summarizer, selection window, run."""
+    summarizers = composition.summarizers
+    provenance: dict[str, Any] = {
+        "generator": "prism.services.generation",
+        "run_id": run.pk if run else None,
+        "summarizer": summarizers[0] if summarizers else {},
+        "summarizers": summarizers,
+        "tokenizer": str(prism_settings.TOKENIZER),
+        "selection_weights": dict(prism_settings.SELECTION_WEIGHTS),
+    }
+    if selection is not None:
+        provenance["window"] = {
+            "start": selection.window.start.isoformat(),
+            "end": selection.window.end.isoformat(),
+        }
+        provenance["pool_size"] = selection.pool_size
+    return provenance
+
+
+# ----------------------------------------------------------------------- runs
+
+
+@transaction.atomic
+def generation_run_create(
+    *,
+    edition_date: dt.date,
+    reader_types: Iterable[ReaderType] | None = None,
+    requested_by=None,
+) -> GenerationRun:
+    """A queued run for ``reader_types`` (default: every active reader type)."""
+    if reader_types is None:
+        reader_types = ReaderType.objects.filter(is_active=True)
+    reader_types = list(reader_types)
+    if requested_by is not None and not getattr(
+        requested_by, "is_authenticated", False
+    ):
+        requested_by = None
+    run = GenerationRun.objects.create(
+        edition_date=edition_date,
+        status=Status.QUEUED,
+        requested_by=requested_by,
+        progress={rt.slug: _entry(rt) for rt in reader_types},
+    )
+    run.reader_types.set(reader_types)
+    if not reader_types:
+        run.status = Status.SKIPPED
+        run.error = "생성할 독자 유형이 없습니다."
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+    return run
+
+
+def _entry(reader_type: ReaderType) -> dict[str, Any]:
+    return {
+        "reader_type_id": reader_type.pk,
+        "name": reader_type.name,
+        "status": Status.QUEUED.value,
+        "attempts": 0,
+        "reason": "",
+        "error": "",
+        "briefing_id": None,
+        "started_at": None,
+        "finished_at": None,
+        "seconds": None,
+    }
+
+
+def generation_enqueue(
+    *,
+    edition_date: dt.date,
+    reader_types: Iterable[ReaderType] | None = None,
+    requested_by=None,
+) -> GenerationRun:
+    """Create a run and enqueue one background task per reader type (after commit)."""
+    with transaction.atomic():
+        run = generation_run_create(
+            edition_date=edition_date,
+            reader_types=reader_types,
+            requested_by=requested_by,
+        )
+        for entry in run.progress.values():
+            _enqueue_on_commit(run.pk, entry["reader_type_id"])
+    return run
+
+
+def _enqueue_on_commit(run_id: int, reader_type_id: int) -> None:
+    def enqueue() -> None:
+        from django_q.tasks import async_task
+
+        async_task(
+            GENERATE_TASK,
+            run_id,
+            reader_type_id,
+            task_name=f"prism-generate-{run_id}-{reader_type_id}",
+            group=f"prism-generation-{run_id}",
+        )
+
+    transaction.on_commit(enqueue)
+
+
+def generation_attempt_begin(*, run_id: int, reader_type_id: int) -> bool:
+    """Count an attempt; False when the work is done or has used up its attempts.
+
+    Called first thing in every delivery of a task, committed at once: a worker
+    killed mid-way (out of memory, say) leaves the count behind, so the next
+    delivery knows and gives up after ``GENERATION_MAX_ATTEMPTS``.
+    """
+    with transaction.atomic():
+        run, entry = _locked_entry(run_id, reader_type_id)
+        if entry is None or entry["status"] in TERMINAL:
+            return False
+        entry["attempts"] += 1
+        run.attempts = max(run.attempts, entry["attempts"])
+        limit = int(prism_settings.GENERATION_MAX_ATTEMPTS)
+        now = timezone.now()
+        if entry["attempts"] > limit:
+            entry.update(
+                status=Status.FAILED.value,
+                finished_at=now.isoformat(),
+                error=entry["error"]
+                or (
+                    f"{limit}번 시도했지만 작업이 끝나지 않았습니다 "
+                    "(작업자 프로세스가 중단됨)."
+                ),
+            )
+            _save_run(run)
+            logger.error("generation run %s: %s gave up", run_id, reader_type_id)
+            return False
+        entry.update(status=Status.RUNNING.value, started_at=now.isoformat())
+        run.started_at = run.started_at or now
+        _save_run(run)
+        return True
+
+
+def generation_attempt_finish(
+    *, run_id: int, reader_type_id: int, outcome: GenerationOutcome, seconds: float
+) -> None:
+    """Record a finished reader type (succeeded or skipped with its reason)."""
+    with transaction.atomic():
+        run, entry = _locked_entry(run_id, reader_type_id)
+        if entry is None:
+            return
+        entry.update(
+            status=(Status.SKIPPED if outcome.skipped else Status.SUCCEEDED).value,
+            reason=outcome.reason,
+            outcome=outcome.status,
+            briefing_id=outcome.briefing.pk if outcome.briefing else None,
+            finished_at=timezone.now().isoformat(),
+            seconds=round(seconds, 2),
+            error="",
+        )
+        _save_run(run)
+
+
+def generation_attempt_fail(
+    *,
+    run_id: int,
+    reader_type_id: int,
+    error: str,
+    seconds: float,
+    requeue: bool = True,
+) -> bool:
+    """Record an error; True while attempts remain (re-enqueued if ``requeue``)."""
+    with transaction.atomic():
+        run, entry = _locked_entry(run_id, reader_type_id)
+        if entry is None:
+            return False
+        retry = entry["attempts"] < int(prism_settings.GENERATION_MAX_ATTEMPTS)
+        entry.update(
+            status=(Status.QUEUED if retry else Status.FAILED).value,
+            error=error[-4000:],
+            finished_at=None if retry else timezone.now().isoformat(),
+            seconds=round(seconds, 2),
+        )
+        _save_run(run)
+        if retry and requeue:
+            _enqueue_on_commit(run_id, reader_type_id)
+        return retry
+
+
+def _locked_entry(run_id: int, reader_type_id: int):
+    """The run (row-locked) and its progress entry for the reader type."""
+    run = GenerationRun.objects.select_for_update().get(pk=run_id)
+    for entry in run.progress.values():
+        if entry.get("reader_type_id") == reader_type_id:
+            return run, entry
+    reader_type = ReaderType.objects.filter(pk=reader_type_id).first()
+    if reader_type is None:
+        return run, None
+    run.progress[reader_type.slug] = _entry(reader_type)
+    return run, run.progress[reader_type.slug]
+
+
+def _save_run(run: GenerationRun) -> None:
+    """Derive the run's status, error and end time from its entries, then save."""
+    statuses = [entry["status"] for entry in run.progress.values()]
+    if any(s in (Status.QUEUED, Status.RUNNING) for s in statuses):
+        started = any(s != Status.QUEUED for s in statuses) or run.started_at
+        run.status = Status.RUNNING if started else Status.QUEUED
+        run.finished_at = None
+    elif Status.FAILED in statuses:
+        run.status = Status.FAILED
+    elif Status.SUCCEEDED in statuses:
+        run.status = Status.SUCCEEDED
+    else:
+        run.status = Status.SKIPPED
+    if run.status in TERMINAL:
+        run.finished_at = run.finished_at or timezone.now()
+    run.error = "\n\n".join(
+        f"[{entry['name']}] {entry['error']}"
+        for entry in run.progress.values()
+        if entry.get("error")
+    )
+    run.save(
+        update_fields=[
+            "status",
+            "progress",
+            "attempts",
+            "error",
+            "started_at",
+            "finished_at",
+        ]
+    )
+
+
+def generation_reader_type_run(
+    *,
+    run_id: int,
+    reader_type_id: int,
+    now: dt.datetime | None = None,
+    requeue: bool = True,
+) -> str:
+    """One reader type's work in a run, with attempt accounting; returns its status."""
+    if not generation_attempt_begin(run_id=run_id, reader_type_id=reader_type_id):
+        return _entry_status(run_id, reader_type_id)
+    started = time.monotonic()
+    try:
+        run = GenerationRun.objects.get(pk=run_id)
+        reader_type = ReaderType.objects.get(pk=reader_type_id)
+        outcome = briefing_generate(
+            reader_type=reader_type, edition_date=run.edition_date, run=run, now=now
+        )
+    except Exception as exc:
+        logger.exception("generation run %s failed for %s", run_id, reader_type_id)
+        generation_attempt_fail(
+            run_id=run_id,
+            reader_type_id=reader_type_id,
+            error=f"{exc.__class__.__name__}: {exc}\n{traceback.format_exc(limit=5)}",
+            seconds=time.monotonic() - started,
+            requeue=requeue,
+        )
+        return _entry_status(run_id, reader_type_id)
+    generation_attempt_finish(
+        run_id=run_id,
+        reader_type_id=reader_type_id,
+        outcome=outcome,
+        seconds=time.monotonic() - started,
+    )
+    return _entry_status(run_id, reader_type_id)
+
+
+def _entry_status(run_id: int, reader_type_id: int) -> str:
+    run = GenerationRun.objects.get(pk=run_id)
+    for entry in run.progress.values():
+        if entry.get("reader_type_id") == reader_type_id:
+            return entry["status"]
+    return ""
+
+
+def generation_run_execute(
+    run: GenerationRun,
+    *,
+    now: dt.datetime | None = None,
+    on_progress: Callable[[str, str], None] | None = None,
+) -> GenerationRun:
+    """Run every reader type of ``run`` here and now, one after the other."""
+    for slug, entry in list(run.progress.items()):
+        status = Status.QUEUED.value
+        # Errors are retried right here, within the same attempt limit.
+        while status == Status.QUEUED:
+            status = generation_reader_type_run(
+                run_id=run.pk,
+                reader_type_id=entry["reader_type_id"],
+                now=now,
+                requeue=False,
+            )
+        if on_progress is not None:
+            on_progress(slug, status)
+    run.refresh_from_db()
+    return run
+
+
+def generation_run_summary(run: GenerationRun) -> list[str]:
+    """One line per reader type: status, briefing and reason (for commands)."""
+    labels = dict(Status.choices)
+    lines = []
+    for entry in run.progress.values():
+        detail = entry.get("reason") or entry.get("error", "").splitlines()[:1]
+        if isinstance(detail, list):
+            detail = detail[0] if detail else ""
+        briefing = f"브리핑 #{entry['briefing_id']}" if entry.get("briefing_id") else ""
+        parts = [f"{entry['name']}: {labels.get(entry['status'], entry['status'])}"]
+        parts += [p for p in (briefing, detail) if p]
+        lines.append(" · ".join(parts))
+    return lines

@@ -1,0 +1,673 @@
+"""Choosing a briefing's articles: six per reader type and edition date.
+
+The day's candidate articles form a :class:`CandidatePool`: every article is
+tokenized once (and cached per process), then scored for a reader type by BM25
+relevance to its weighted interests, preferred sections, recency and importance
+(how many articles cover the same story, body length). MMR keeps the six from
+telling the same story twice; same-story articles become the items' 관련기사.
+
+Selection only reads the database; :mod:`prism.services.generation` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Max
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from prism.conf import prism_settings
+from prism.models import Article, BriefingItem, ReaderType
+from prism.nlp.keywords import STOPWORDS, KeywordExtractor, candidates_from_tokens
+from prism.nlp.tokens import Token, Tokenizer, get_tokenizer, tokenize_with_offsets
+
+logger = logging.getLogger(__name__)
+
+# What the story is about sits in the headline and the opening paragraphs (news is
+# written as an inverted pyramid); indexing only that keeps tokenization of a
+# 10,000-article pool affordable without changing which stories match.
+INDEX_BODY_CHARS = 800
+HEADLINE_BOOST = 2  # headline words count this many times in the index
+BM25_K1 = 1.2
+BM25_B = 0.75
+# Story detection: cosine similarity of TF-IDF vectors over each article's most
+# distinctive terms. Terms in more than STORY_MAX_DF articles name a topic, not an
+# event, so they are left out; this also keeps the pairwise pass linear in pool size.
+STORY_TERMS = 20
+STORY_MAX_DF = 40
+STORY_SIMILARITY = 0.33
+RELATED_MAX = 3
+BODY_FULL_CHARS = 1500  # a body this long earns the whole length bonus
+RERANK_DEPTH = 80  # MMR looks at this many best-scored candidates
+REFERENCE_RELEVANCE = 0.3  # relevance still counts a little for 참고 뉴스
+RECENT_EDITIONS_DAYS = 2  # articles already in these earlier editions are skipped
+TERM_CACHE_SIZE = 50_000
+
+
+# --------------------------------------------------------------------------- window
+
+
+@dataclass(frozen=True)
+class EditionWindow:
+    """The publication times an edition's candidates come from: [start, end)."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+def edition_cutoff(edition_date: dt.date, *, now: dt.datetime | None = None):
+    """When the news of ``edition_date``'s briefing ends.
+
+    An edition is a morning briefing: it is cut off at the daily generation time
+    (``GENERATION_TIME``, 06:00 Asia/Seoul by default) on its date, whether it is
+    generated on schedule, ahead of time or later for a past date, so it always
+    covers the previous day and night. Only a generation during the edition day
+    itself (a regeneration at 10:00, or ``make demo``, whose newest sample day is
+    today) takes in what has been published up to that moment.
+    """
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    hour, minute = (
+        int(part) for part in str(prism_settings.GENERATION_TIME).split(":")
+    )
+    scheduled = dt.datetime.combine(edition_date, dt.time(hour, minute), tzinfo=tz)
+    end_of_day = dt.datetime.combine(
+        edition_date + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz
+    )
+    return now if scheduled <= now < end_of_day else scheduled
+
+
+def edition_window(
+    edition_date: dt.date, *, now: dt.datetime | None = None
+) -> EditionWindow:
+    """The candidate window: ``CANDIDATE_WINDOW_HOURS`` before the edition cutoff."""
+    end = edition_cutoff(edition_date, now=now)
+    hours = float(prism_settings.CANDIDATE_WINDOW_HOURS)
+    return EditionWindow(start=end - dt.timedelta(hours=hours), end=end)
+
+
+# ------------------------------------------------------------------- article terms
+
+
+@dataclass(frozen=True)
+class ArticleTerms:
+    """One article's index: noun counts and keyword candidates, made once."""
+
+    terms: Mapping[str, int]
+    length: int
+    keyword_candidates: frozenset[str]
+
+
+_term_cache: OrderedDict[tuple[int, str, str], ArticleTerms] = OrderedDict()
+_term_cache_lock = threading.Lock()
+
+
+def index_text(headline: str, body: str) -> str:
+    """The part of an article that is indexed for selection."""
+    return f"{headline}\n{body[:INDEX_BODY_CHARS]}"
+
+
+def is_index_term(form: str) -> bool:
+    """Whether a noun form is worth indexing (no stopwords, no lone syllables)."""
+    if form in STOPWORDS or form.isdigit():
+        return False
+    if len(form) == 1 and "가" <= form <= "힣":
+        return False
+    return any(ch.isalnum() for ch in form)
+
+
+def terms_from_tokens(text: str, tokens: Sequence[Token], title_end: int) -> Counter:
+    """Noun index terms (lower-cased), headline nouns counted ``HEADLINE_BOOST`` x."""
+    counts: Counter[str] = Counter()
+    for token in tokens:
+        if token.is_noun and is_index_term(token.form):
+            weight = HEADLINE_BOOST if token.start < title_end else 1
+            counts[token.form.lower()] += weight
+    return counts
+
+
+def article_terms(article: Article, tokenizer: Tokenizer | None = None) -> ArticleTerms:
+    """The (cached) index of ``article``; tokenizes it on first use in a process."""
+    key = (article.pk or id(article), article.content_hash, article.headline)
+    with _term_cache_lock:
+        cached = _term_cache.get(key)
+        if cached is not None:
+            _term_cache.move_to_end(key)
+            return cached
+    tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
+    text = index_text(article.headline, article.body)
+    tokens = tokenize_with_offsets(tokenizer, text)
+    title_end = len(article.headline)
+    terms = terms_from_tokens(text, tokens, title_end)
+    candidates = candidates_from_tokens(text, tokens, title_end=title_end)
+    entry = ArticleTerms(
+        terms=dict(terms),
+        length=sum(terms.values()),
+        keyword_candidates=frozenset(candidates),
+    )
+    with _term_cache_lock:
+        _term_cache[key] = entry
+        while len(_term_cache) > TERM_CACHE_SIZE:
+            _term_cache.popitem(last=False)
+    return entry
+
+
+def query_terms(keyword: str, tokenizer: Tokenizer | None = None) -> list[str]:
+    """An interest keyword's index terms (``"AI 반도체"`` → ``["ai", "반도체"]``)."""
+    tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
+    tokens = tokenize_with_offsets(tokenizer, keyword)
+    terms = [t.form.lower() for t in tokens if t.is_noun and is_index_term(t.form)]
+    if not terms:
+        compact = keyword.replace(" ", "").lower()
+        terms = [compact] if compact else []
+    return list(dict.fromkeys(terms))
+
+
+# --------------------------------------------------------------------------- pool
+
+
+@dataclass
+class CandidatePool:
+    """An edition's candidate articles with their index, BM25 statistics and stories."""
+
+    window: EditionWindow
+    articles: list[Article]
+    terms: list[ArticleTerms]
+    duplicate_counts: np.ndarray
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(repr=False)
+    document_frequency: dict[str, int] = field(repr=False)
+    lengths: np.ndarray = field(repr=False)
+    neighbors: list[dict[int, float]] = field(repr=False)
+    story_vectors: list[dict[str, float]] = field(repr=False)
+    keyword_document_frequency: Counter = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    @classmethod
+    def build(
+        cls,
+        articles: Sequence[Article],
+        window: EditionWindow,
+        *,
+        duplicate_counts: Sequence[int] | None = None,
+        tokenizer: Tokenizer | None = None,
+    ) -> CandidatePool:
+        """Index ``articles`` (each tokenized once per process) and find stories."""
+        articles = list(articles)
+        terms = [article_terms(article, tokenizer) for article in articles]
+        df: Counter[str] = Counter()
+        keyword_df: Counter[str] = Counter()
+        rows: dict[str, list[int]] = {}
+        tfs: dict[str, list[int]] = {}
+        for index, entry in enumerate(terms):
+            keyword_df.update(entry.keyword_candidates)
+            for term, count in entry.terms.items():
+                df[term] += 1
+                rows.setdefault(term, []).append(index)
+                tfs.setdefault(term, []).append(count)
+        postings = {
+            term: (np.asarray(rows[term], dtype=np.int64), np.asarray(tfs[term], float))
+            for term in rows
+        }
+        vectors = [_story_vector(entry.terms, df, len(articles)) for entry in terms]
+        counts = np.asarray(duplicate_counts or [0] * len(articles), dtype=float)
+        return cls(
+            window=window,
+            articles=articles,
+            terms=terms,
+            duplicate_counts=counts,
+            postings=postings,
+            document_frequency=dict(df),
+            lengths=np.asarray([max(entry.length, 1) for entry in terms], float),
+            neighbors=_story_neighbors(vectors, df),
+            story_vectors=vectors,
+            keyword_document_frequency=keyword_df,
+        )
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency (never negative)."""
+        n = len(self.articles)
+        df = self.document_frequency.get(term, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def bm25(self, terms: Iterable[str]) -> np.ndarray:
+        """The BM25 score of every pool article for a bag of query ``terms``."""
+        scores = np.zeros(len(self.articles))
+        if not self.articles:
+            return scores
+        average = float(self.lengths.mean())
+        for term in terms:
+            posting = self.postings.get(term)
+            if posting is None:
+                continue
+            rows, tf = posting
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[rows] / average)
+            scores[rows] += self.idf(term) * tf * (BM25_K1 + 1) / (tf + norm)
+        return scores
+
+    def similarity(self, a: int, b: int) -> float:
+        """Cosine similarity of two pool articles' story vectors."""
+        small, large = sorted((self.story_vectors[a], self.story_vectors[b]), key=len)
+        return sum(weight * large.get(term, 0.0) for term, weight in small.items())
+
+    def story_sizes(self) -> np.ndarray:
+        """How many pool articles (and near-duplicates) cover each article's story."""
+        return (
+            np.asarray([1 + len(links) for links in self.neighbors], float)
+            + self.duplicate_counts
+        )
+
+    def keyword_extractor(self, tokenizer: Tokenizer | None = None) -> KeywordExtractor:
+        """A keyword extractor whose IDF is learnt from this pool (no re-tokenizing)."""
+        extractor = KeywordExtractor(tokenizer)
+        extractor.document_frequency = Counter(self.keyword_document_frequency)
+        extractor.documents = len(self.articles)
+        return extractor
+
+
+def _story_vector(terms: Mapping[str, int], df: Counter, n: int) -> dict[str, float]:
+    """L2-normalised TF-IDF of the article's ``STORY_TERMS`` most distinctive terms."""
+    weighted = {
+        term: (1 + math.log(count)) * math.log((1 + n) / (1 + df[term]))
+        for term, count in terms.items()
+    }
+    top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
+    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+    return {term: w / norm for term, w in top if w > 0}
+
+
+def _story_neighbors(
+    vectors: list[dict[str, float]], df: Counter
+) -> list[dict[int, float]]:
+    """Pairs of articles about the same story, via an inverted index of rare terms."""
+    index: dict[str, list[tuple[int, float]]] = {}
+    for row, vector in enumerate(vectors):
+        for term, weight in vector.items():
+            if df[term] <= STORY_MAX_DF:
+                index.setdefault(term, []).append((row, weight))
+    neighbors: list[dict[int, float]] = [{} for _ in vectors]
+    for row, vector in enumerate(vectors):
+        scores: dict[int, float] = {}
+        for term, weight in vector.items():
+            for other, other_weight in index.get(term, ()):
+                if other != row:
+                    scores[other] = scores.get(other, 0.0) + weight * other_weight
+        neighbors[row] = {
+            other: score for other, score in scores.items() if score >= STORY_SIMILARITY
+        }
+    return neighbors
+
+
+_pool_cache: OrderedDict[tuple, CandidatePool] = OrderedDict()
+_pool_cache_lock = threading.Lock()
+
+
+def candidate_queryset(window: EditionWindow):
+    """The articles an edition may choose from: originals with a usable body."""
+    return (
+        Article.objects.originals()
+        .published_between(window.start, window.end)
+        .annotate(body_chars=Length("body"))
+        .filter(body_chars__gte=int(prism_settings.MIN_BODY_CHARS))
+    )
+
+
+def candidate_pool(
+    edition_date: dt.date,
+    *,
+    now: dt.datetime | None = None,
+    window: EditionWindow | None = None,
+) -> CandidatePool:
+    """The edition's candidate pool, built once per process while nothing changed."""
+    window = window or edition_window(edition_date, now=now)
+    queryset = candidate_queryset(window)
+    fingerprint = queryset.aggregate(
+        count=Count("id"), last_id=Max("id"), last_change=Max("updated_at")
+    )
+    key = (window.start, window.end, *fingerprint.values(), _settings_key())
+    with _pool_cache_lock:
+        pool = _pool_cache.get(key)
+        if pool is not None:
+            _pool_cache.move_to_end(key)
+            return pool
+    articles = list(
+        queryset.annotate(duplicates=Count("near_duplicates")).order_by(
+            "-published_at", "-id"
+        )
+    )
+    pool = CandidatePool.build(
+        articles, window, duplicate_counts=[a.duplicates for a in articles]
+    )
+    with _pool_cache_lock:
+        _pool_cache[key] = pool
+        while len(_pool_cache) > 4:
+            _pool_cache.popitem(last=False)
+    return pool
+
+
+def _settings_key() -> tuple:
+    return (
+        str(prism_settings.TOKENIZER),
+        int(prism_settings.MIN_BODY_CHARS),
+        float(prism_settings.CANDIDATE_WINDOW_HOURS),
+    )
+
+
+def clear_caches() -> None:
+    """Forget cached article terms and pools (tests, benchmarks)."""
+    with _term_cache_lock:
+        _term_cache.clear()
+    with _pool_cache_lock:
+        _pool_cache.clear()
+
+
+# ---------------------------------------------------------------------- selection
+
+
+@dataclass
+class SelectedItem:
+    """One chosen article, why it was chosen and its same-story 관련기사."""
+
+    rank: int
+    group: str
+    article: Article
+    score: float
+    components: dict[str, float]
+    matched_keywords: list[str]
+    related: list[Article] = field(default_factory=list)
+
+    @property
+    def selection_reason(self) -> dict[str, Any]:
+        """What editors see: matched keywords and every score component."""
+        return {
+            "group": self.group,
+            "score": round(self.score, 4),
+            "components": {k: round(v, 4) for k, v in self.components.items()},
+            "matched_keywords": self.matched_keywords,
+            "section": self.article.section,
+            "related_article_ids": [a.pk for a in self.related],
+        }
+
+
+@dataclass
+class Selection:
+    """The outcome of selecting for one reader type and edition."""
+
+    reader_type: ReaderType
+    edition_date: dt.date
+    window: EditionWindow
+    pool_size: int
+    items: list[SelectedItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped_reason: str = ""
+    pool: CandidatePool | None = field(default=None, repr=False)
+
+    @property
+    def interest_items(self) -> list[SelectedItem]:
+        return [i for i in self.items if i.group == BriefingItem.Group.INTEREST]
+
+    @property
+    def reference_items(self) -> list[SelectedItem]:
+        return [i for i in self.items if i.group == BriefingItem.Group.REFERENCE]
+
+
+@dataclass
+class _Scores:
+    """Per-article score components for one reader type, each in [0, 1]."""
+
+    relevance: np.ndarray
+    section: np.ndarray
+    recency: np.ndarray
+    importance: np.ndarray
+    weights: dict[str, float]
+
+    def total(self, relevance_factor: float = 1.0) -> np.ndarray:
+        w = self.weights
+        total = (
+            w["relevance"] * relevance_factor * self.relevance
+            + w["section"] * self.section
+            + w["recency"] * self.recency
+            + w["importance"] * self.importance
+        )
+        scale = (
+            w["relevance"] * relevance_factor
+            + w["section"]
+            + w["recency"]
+            + w["importance"]
+        )
+        return total / (scale or 1.0)
+
+    def components(self, row: int) -> dict[str, float]:
+        return {
+            name: float(getattr(self, name)[row])
+            for name in ("relevance", "section", "recency", "importance")
+        }
+
+
+def selection_weights() -> dict[str, float]:
+    """``PRISM["SELECTION_WEIGHTS"]`` with defaults for missing components."""
+    weights = {"relevance": 1.0, "section": 0.3, "recency": 0.2, "importance": 0.3}
+    weights.update(
+        {k: float(v) for k, v in dict(prism_settings.SELECTION_WEIGHTS).items()}
+    )
+    return weights
+
+
+def briefing_select(
+    *,
+    reader_type: ReaderType,
+    edition_date: dt.date,
+    now: dt.datetime | None = None,
+    pool: CandidatePool | None = None,
+) -> Selection:
+    """Choose up to ``ITEMS_PER_BRIEFING`` articles for ``reader_type``'s edition."""
+    pool = pool if pool is not None else candidate_pool(edition_date, now=now)
+    selection = Selection(
+        reader_type=reader_type,
+        edition_date=edition_date,
+        window=pool.window,
+        pool_size=len(pool),
+        pool=pool,
+    )
+    excluded = _recently_used(reader_type, edition_date, pool)
+    available = len(pool) - len(excluded)
+    if available <= 0:
+        selection.skipped_reason = (
+            f"후보 기사가 없습니다 ({_window_label(pool.window)} 발행, "
+            f"본문 {prism_settings.MIN_BODY_CHARS}자 이상, 유사 중복 제외)."
+        )
+        return selection
+    scores = _score(pool, reader_type)
+    chosen = _choose(pool, scores, excluded)
+    selection.items = _items(pool, scores, chosen, reader_type)
+    selection.notes = _notes(selection, scores, excluded, available)
+    return selection
+
+
+def _window_label(window: EditionWindow) -> str:
+    start = timezone.localtime(window.start)
+    end = timezone.localtime(window.end)
+    return f"{start:%Y-%m-%d %H:%M}~{end:%Y-%m-%d %H:%M}"
+
+
+def _recently_used(
+    reader_type: ReaderType, edition_date: dt.date, pool: CandidatePool
+) -> set[int]:
+    """Pool rows already shown to this reader type in the previous editions."""
+    since = edition_date - dt.timedelta(days=RECENT_EDITIONS_DAYS)
+    used = set(
+        BriefingItem.objects.filter(
+            briefing__reader_type=reader_type,
+            briefing__edition_date__gte=since,
+            briefing__edition_date__lt=edition_date,
+            article__isnull=False,
+        )
+        .exclude(briefing__status="spiked")
+        .values_list("article_id", flat=True)
+    )
+    return {row for row, article in enumerate(pool.articles) if article.pk in used}
+
+
+def _score(pool: CandidatePool, reader_type: ReaderType) -> _Scores:
+    """Every score component for every pool article."""
+    tokenizer = get_tokenizer(prism_settings.TOKENIZER)
+    relevance = np.zeros(len(pool))
+    for keyword, weight in dict(reader_type.interests or {}).items():
+        terms = query_terms(str(keyword), tokenizer)
+        if terms and float(weight) > 0:
+            relevance += float(weight) * pool.bm25(terms) / len(terms)
+    if relevance.max(initial=0.0) > 0:
+        relevance = relevance / relevance.max()
+    preferred = {str(s).strip() for s in reader_type.preferred_sections or []}
+    section = np.asarray(
+        [
+            1.0 if (a.section in preferred or a.subsection in preferred) else 0.0
+            for a in pool.articles
+        ]
+    )
+    hours = max(pool.window.hours, 1.0)
+    ages = np.asarray(
+        [
+            (pool.window.end - (a.published_at or pool.window.start)).total_seconds()
+            / 3600
+            for a in pool.articles
+        ]
+    )
+    recency = np.clip(1.0 - ages / hours, 0.0, 1.0)
+    sizes = pool.story_sizes()
+    coverage = np.log1p(sizes - 1) / math.log1p(max(float(sizes.max()) - 1, 1.0))
+    length = np.minimum(
+        np.asarray([len(a.body) for a in pool.articles], float) / BODY_FULL_CHARS, 1.0
+    )
+    importance = 0.7 * coverage + 0.3 * length
+    return _Scores(relevance, section, recency, importance, selection_weights())
+
+
+def _choose(
+    pool: CandidatePool, scores: _Scores, excluded: set[int]
+) -> list[tuple[int, str, float]]:
+    """MMR picks: ``(row, group, score)``, interest items first, then reference."""
+    total = int(prism_settings.ITEMS_PER_BRIEFING)
+    interest_count = min(int(prism_settings.INTEREST_ITEMS), total)
+    lam = float(prism_settings.MMR_LAMBDA)
+    blocked = set(excluded)
+    chosen: list[tuple[int, str, float]] = []
+    plan = [
+        (BriefingItem.Group.INTEREST, scores.total(), interest_count),
+        (
+            BriefingItem.Group.REFERENCE,
+            scores.total(REFERENCE_RELEVANCE),
+            total - interest_count,
+        ),
+    ]
+    for group, score, count in plan:
+        order = [r for r in np.argsort(-score, kind="stable") if r not in blocked]
+        shortlist = order[:RERANK_DEPTH]
+        for _ in range(count):
+            best, best_value = None, -math.inf
+            for row in shortlist:
+                if row in blocked:
+                    continue
+                redundancy = max(
+                    (pool.similarity(row, other) for other, _, _ in chosen), default=0.0
+                )
+                value = lam * score[row] - (1 - lam) * redundancy
+                if value > best_value:
+                    best, best_value = row, value
+            if best is None:
+                break
+            chosen.append((int(best), group, float(score[best])))
+            # Same-story articles are the chosen item's 관련기사, never another item.
+            blocked.add(best)
+            blocked.update(pool.neighbors[best])
+    return chosen
+
+
+def _items(
+    pool: CandidatePool,
+    scores: _Scores,
+    chosen: list[tuple[int, str, float]],
+    reader_type: ReaderType,
+) -> list[SelectedItem]:
+    """Rank the picks (by score inside each group) and attach related articles."""
+    chosen_rows = {row for row, _, _ in chosen}
+    owner: dict[int, tuple[float, int]] = {}
+    for row, _, _ in chosen:
+        for other, similarity in pool.neighbors[row].items():
+            if other not in chosen_rows and similarity > owner.get(other, (0.0, -1))[0]:
+                owner[other] = (similarity, row)
+    items: list[SelectedItem] = []
+    groups = [BriefingItem.Group.INTEREST, BriefingItem.Group.REFERENCE]
+    ordered = sorted(chosen, key=lambda c: (groups.index(c[1]), -c[2], c[0]))
+    for rank, (row, group, score) in enumerate(ordered, start=1):
+        related_rows = sorted(
+            (other for other, (_, by) in owner.items() if by == row),
+            key=lambda other: (-pool.neighbors[row][other], other),
+        )[:RELATED_MAX]
+        items.append(
+            SelectedItem(
+                rank=rank,
+                group=group,
+                article=pool.articles[row],
+                score=score,
+                components=scores.components(row),
+                matched_keywords=matched_keywords(
+                    pool.articles[row], reader_type.interests or {}
+                ),
+                related=[pool.articles[other] for other in related_rows],
+            )
+        )
+    return items
+
+
+def matched_keywords(article: Article, interests: Mapping[str, float]) -> list[str]:
+    """The reader type's interest keywords that occur in the article, best first."""
+    text = f"{article.headline} {article.body}".lower()
+    compact = text.replace(" ", "")
+    found = [
+        str(keyword)
+        for keyword, _ in sorted(interests.items(), key=lambda kv: -float(kv[1]))
+        if str(keyword).lower().replace(" ", "") in compact
+    ]
+    return found
+
+
+def _notes(
+    selection: Selection, scores: _Scores, excluded: set[int], available: int
+) -> list[str]:
+    """What editors should know about this selection (shortfalls, weak matches)."""
+    notes: list[str] = []
+    wanted = int(prism_settings.ITEMS_PER_BRIEFING)
+    found = len(selection.items)
+    if found < wanted:
+        notes.append(
+            f"후보 기사가 부족해 {wanted}건 대신 {found}건으로 작성했습니다 "
+            f"(후보 {available}건, 같은 사건을 다룬 기사는 관련기사로 묶음)."
+        )
+    if excluded:
+        notes.append(
+            f"최근 {RECENT_EDITIONS_DAYS}일 브리핑에 실린 기사 {len(excluded)}건은 "
+            "후보에서 뺐습니다."
+        )
+    weak = [i.rank for i in selection.interest_items if not i.matched_keywords]
+    if weak:
+        ranks = ", ".join(f"{rank}번" for rank in weak)
+        notes.append(
+            f"관심 뉴스 {ranks} 기사는 관심 키워드와 직접 맞는 말이 없어 섹션·중요도로 "
+            "골랐습니다."
+        )
+    return notes
