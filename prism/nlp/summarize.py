@@ -1,0 +1,126 @@
+"""One summarization interface over the extractive and transformers backends.
+
+``summarize(title, body)`` returns a :class:`Summary`; the backend is chosen by name
+(``"extractive"``, ``"transformers"``) or by the dotted path of a user class that
+follows the :class:`Summarizer` protocol. Backends are built lazily and cached per
+process per configuration, so a model is loaded at most once per worker.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from prism.nlp.sentences import Sentence
+
+BACKENDS = {
+    "extractive": "prism.nlp.extractive.ExtractiveSummarizer",
+    "transformers": "prism.nlp.abstractive.TransformersSummarizer",
+}
+
+
+@dataclass
+class Summary:
+    """A 핵심 요약 and where it came from.
+
+    ``sentences`` cite the source: for extractive summaries ``body[s.start:s.end] ==
+    s.text``; for generated sentences the offsets point at the body sentence that
+    supports the generated one best (``-1`` when none does).
+    """
+
+    text: str
+    sentences: list[Sentence]
+    keywords: list[str]
+    backend: str
+    model_name: str = ""
+    model_version: str = ""
+    duration_ms: int = 0
+    fallback_reason: str = ""
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]:
+        return [(sentence.start, sentence.end) for sentence in self.sentences]
+
+
+@runtime_checkable
+class Summarizer(Protocol):
+    """What every summarization backend provides."""
+
+    backend: str
+    model_name: str
+    model_version: str
+
+    def summarize(self, title: str, body: str, n_sentences: int = 3) -> Summary: ...
+
+    def summarize_batch(
+        self, documents: Sequence[tuple[str, str]], n_sentences: int = 3
+    ) -> list[Summary]: ...
+
+
+class SummarizerConfigurationError(ValueError):
+    """The configured summarizer backend cannot be built."""
+
+
+_summarizers: dict[tuple[str, str], Summarizer] = {}
+_lock = threading.Lock()
+
+
+def get_summarizer(backend: str = "extractive", **options: Any) -> Summarizer:
+    """The process-wide summarizer for ``backend`` and ``options`` (built once)."""
+    name = (backend or "extractive").strip()
+    key = (name, json.dumps(options, sort_keys=True, default=repr))
+    with _lock:
+        summarizer = _summarizers.get(key)
+        if summarizer is None:
+            summarizer = _summarizers[key] = _build(name, options)
+        return summarizer
+
+
+def summarize(
+    title: str,
+    body: str,
+    n_sentences: int = 3,
+    backend: str = "extractive",
+    **options: Any,
+) -> Summary:
+    """Summarize one article with the (cached) summarizer for ``backend``."""
+    return get_summarizer(backend, **options).summarize(title, body, n_sentences)
+
+
+def clear_summarizers() -> None:
+    """Forget cached summarizers (tests, settings changes)."""
+    with _lock:
+        _summarizers.clear()
+
+
+def _build(name: str, options: dict[str, Any]) -> Summarizer:
+    path = BACKENDS.get(name.lower(), name)
+    if "." not in path:
+        raise SummarizerConfigurationError(
+            f"Unknown summarizer backend {name!r}: use 'extractive', 'transformers' or "
+            "the dotted path of a class such as 'myproject.summaries.MySummarizer'."
+        )
+    module_name, _, class_name = path.rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise SummarizerConfigurationError(
+            f"Cannot import summarizer backend {path!r}: {exc}"
+        ) from exc
+    try:
+        summarizer = cls(**options)
+    except TypeError as exc:
+        raise SummarizerConfigurationError(
+            f"Summarizer backend {path!r} does not accept options "
+            f"{sorted(options)}: {exc}"
+        ) from exc
+    if not isinstance(summarizer, Summarizer):
+        raise SummarizerConfigurationError(
+            f"{path!r} is not a summarizer: it needs backend, model_name, "
+            "model_version, summarize() and summarize_batch()."
+        )
+    return summarizer
