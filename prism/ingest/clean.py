@@ -51,6 +51,7 @@ def _cutter(trace: CleaningTrace, replacement: str = " ") -> Callable[[re.Match]
 # --- Unicode and markup -------------------------------------------------------------
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u202f\u3000\t\f\v"), " ")
 
 
@@ -59,7 +60,7 @@ def normalize_unicode(text: str, trace: CleaningTrace) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_INVISIBLE).translate(_SPACES)
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    return _CONTROL.sub("", text)
 
 
 _HTML_HINT = re.compile(

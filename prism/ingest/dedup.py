@@ -28,7 +28,6 @@ MIN_SENTENCE_CHARS = 20
 # Containment needs this many such sentences on both sides to mean anything.
 MIN_CONTAINMENT_SENTENCES = 2
 
-_PRIME = 4294967291  # the largest prime below 2**32, so signatures fit in uint32
 _SEED = 20250415
 _CHUNK = 4096
 _WHITESPACE = re.compile(r"\s+")
@@ -99,12 +98,15 @@ class NearDuplicateIndex:
         self.bands = bands
         self.rows = num_permutations // bands
         rng = np.random.default_rng(_SEED)
-        self._a = rng.integers(1, _PRIME, num_permutations, dtype=np.uint64)
-        self._b = rng.integers(0, _PRIME, num_permutations, dtype=np.uint64)
+        # Multiply-shift hashing, h -> (a*h + b mod 2**64) >> 32 with odd a: as good
+        # as a random permutation for MinHash and far cheaper than a prime modulus.
+        self._a = rng.integers(0, 2**63, num_permutations, dtype=np.uint64) * 2 + 1
+        self._b = rng.integers(0, 2**63, num_permutations, dtype=np.uint64)
         self._signatures: dict[Hashable, np.ndarray] = {}
         self._buckets: dict[tuple[int, bytes], list[Hashable]] = defaultdict(list)
         self._sentences: dict[Hashable, int] = {}
         self._sentence_keys: dict[int, list[Hashable]] = defaultdict(list)
+        self._last: tuple[str, np.ndarray | None, set[int]] | None = None
 
     def __len__(self) -> int:
         return len(self._signatures)
@@ -114,11 +116,13 @@ class NearDuplicateIndex:
         hashes = shingles(body)
         if not len(hashes):
             return None
-        signature = np.full(len(self._a), _PRIME, dtype=np.uint64)
-        for start in range(0, len(hashes), _CHUNK):
-            chunk = hashes[start : start + _CHUNK]
-            values = (np.outer(self._a, chunk) + self._b[:, None]) % np.uint64(_PRIME)
-            np.minimum(signature, values.min(axis=1), out=signature)
+        signature = np.full(len(self._a), 2**32 - 1, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for start in range(0, len(hashes), _CHUNK):
+                chunk = hashes[start : start + _CHUNK]
+                values = np.outer(self._a, chunk) + self._b[:, None]
+                values >>= np.uint64(32)
+                np.minimum(signature, values.min(axis=1), out=signature)
         return signature.astype(np.uint32)
 
     def _bands(self, signature: np.ndarray) -> list[tuple[int, bytes]]:
@@ -128,41 +132,62 @@ class NearDuplicateIndex:
             for band in range(self.bands)
         ]
 
+    def _features(self, body: str) -> tuple[np.ndarray | None, set[int]]:
+        """Signature and sentence hashes, remembered for the last body seen."""
+        # The import service asks find() and then add() about the same body.
+        if self._last is None or self._last[0] != body:
+            self._last = (body, self.signature(body), _sentence_hashes(body))
+        return self._last[1], self._last[2]
+
     def add(self, key: Hashable, body: str) -> None:
         """Index ``body`` under ``key`` (a body without text is ignored)."""
-        signature = self.signature(body)
+        signature, sentences = self._features(body)
         if signature is None or key in self._signatures:
             return
         self._signatures[key] = signature
         for band in self._bands(signature):
             self._buckets[band].append(key)
-        sentences = _sentence_hashes(body)
         self._sentences[key] = len(sentences)
         for sentence in sentences:
             self._sentence_keys[sentence].append(key)
 
-    def find(self, body: str) -> tuple[Hashable, float] | None:
-        """The key most similar to ``body`` and its similarity, if >= threshold."""
-        signature = self.signature(body)
-        if signature is None:
-            return None
-        candidates = {
-            key
-            for band in self._bands(signature)
-            for key in self._buckets.get(band, ())
-        }
-        sentences = _sentence_hashes(body)
+    def _containment(self, sentences: set[int]) -> dict[Hashable, float]:
+        """Share of the shorter text's long sentences found in each indexed body."""
         shared = Counter(
             key for s in sentences for key in self._sentence_keys.get(s, ())
         )
-        best: tuple[Hashable, float] | None = None
-        for key in candidates | set(shared):
-            estimate = float(np.mean(self._signatures[key] == signature))
+        scores = {}
+        for key, count in shared.items():
             fewer = min(len(sentences), self._sentences[key])
             if fewer >= MIN_CONTAINMENT_SENTENCES:
-                estimate = max(estimate, shared[key] / fewer)
-            if best is None or estimate > best[1]:
-                best = (key, estimate)
-        if best is None or best[1] < self.threshold:
+                scores[key] = count / fewer
+        return scores
+
+    def find(self, body: str) -> tuple[Hashable, float] | None:
+        """The key most similar to ``body`` and its similarity, if >= threshold."""
+        signature, sentences = self._features(body)
+        if signature is None:
             return None
-        return best[0], round(best[1], 4)
+        scores = {
+            key: score
+            for key, score in self._containment(sentences).items()
+            if score >= self.threshold
+        }
+        candidates = list(
+            {
+                key
+                for band in self._bands(signature)
+                for key in self._buckets.get(band, ())
+            }
+        )
+        if candidates:
+            matrix = np.stack([self._signatures[key] for key in candidates])
+            estimates = np.count_nonzero(matrix == signature, axis=1) / len(signature)
+            for key, estimate in zip(candidates, estimates.tolist(), strict=True):
+                scores[key] = max(scores.get(key, 0.0), estimate)
+        if not scores:
+            return None
+        key = max(scores, key=scores.__getitem__)
+        if scores[key] < self.threshold:
+            return None
+        return key, round(scores[key], 4)
