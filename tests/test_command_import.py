@@ -13,7 +13,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from prism.models import Article
+from prism.services.articles import after_import
 from tests.test_ingest_samples import SAMPLES
+from tests.test_services_articles import install_failing_trigger
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[1]
@@ -73,6 +75,29 @@ def test_every_fixture_format_imports(ingest_fixtures):
     assert Article.objects.count() == 19
 
 
+def test_after_import_hook_is_queued_for_the_commit(
+    ingest_fixtures, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        run(
+            str(ingest_fixtures / "articles.jsonl"),
+            str(ingest_fixtures / "articles.csv"),
+        )
+    assert [callback.func for callback in callbacks] == [after_import, after_import]
+    queued = sorted(pk for callback in callbacks for pk in callback.args[0])
+    assert queued == sorted(Article.objects.values_list("pk", flat=True))
+
+
+def test_failed_import_queues_no_hook(
+    ingest_fixtures, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        refused(
+            str(ingest_fixtures / "articles.jsonl"), str(ingest_fixtures / "empty.txt")
+        )
+    assert callbacks == []
+
+
 def test_source_and_format_options(ingest_fixtures):
     run(
         str(ingest_fixtures / "leads_small.txt"),
@@ -89,6 +114,15 @@ def test_malformed_file_is_one_line_and_leaves_the_database_unchanged(ingest_fix
     bad = str(ingest_fixtures / "truncated.json")
     message = refused(good, bad)
     assert message.startswith(f"{bad}: line 1 column 47: JSON 구문 오류")
+    assert Article.objects.count() == 0
+
+
+def test_database_error_in_a_later_file_rolls_back_every_file(ingest_fixtures):
+    install_failing_trigger("온라인 쇼핑 거래액 역대 최대…모바일 비중 75%")
+    message = refused(
+        str(ingest_fixtures / "articles.jsonl"), str(ingest_fixtures / "articles.csv")
+    )
+    assert message.startswith("데이터베이스 오류로 가져오기를 모두 취소했습니다")
     assert Article.objects.count() == 0
 
 

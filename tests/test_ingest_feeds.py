@@ -62,3 +62,22 @@ def test_feed_declared_euc_kr(ingest_fixtures):
     article = parse_path(str(ingest_fixtures / "feed_euckr.xml")).articles[0]
     assert article.headline == "카드 승인액 5% 증가"
     assert article.body.startswith("지난달 카드 승인액이")
+
+
+def test_external_entities_are_never_read(tmp_path):
+    from prism.ingest import parse_text
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-TOKEN-1234", encoding="utf-8")
+    feed = (
+        '<?xml version="1.0"?>\n'
+        f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
+        "<rss version='2.0'><channel><title>t</title><item><title>제목</title>"
+        "<description>본문 앞부분이다. 충분히 길게 적는다. [&xxe;] 뒷부분이다."
+        "</description></item></channel></rss>"
+    )
+    try:
+        result = parse_text(feed, fmt="rss")
+    except IngestError:
+        return  # refusing the feed is as safe as ignoring the entity
+    assert all("SECRET" not in a.body for a in result.articles)

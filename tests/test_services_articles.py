@@ -204,7 +204,7 @@ def test_no_hook_when_nothing_changed(django_capture_on_commit_callbacks):
     assert callbacks == []
 
 
-def _install_failing_trigger(headline: str) -> None:
+def install_failing_trigger(headline: str) -> None:
     """A real database error on inserting an article with ``headline``."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -229,7 +229,7 @@ def _install_failing_trigger(headline: str) -> None:
 
 
 def test_database_error_rolls_the_whole_import_back():
-    _install_failing_trigger("터지는 기사")
+    install_failing_trigger("터지는 기사")
     records = [
         article(),
         article(body=BODY + " 둘째 기사다.", headline="둘째"),
