@@ -56,10 +56,26 @@ class ImportReport:
 def after_import(article_ids: list[int]) -> None:
     """Hook run once an import has committed, with the created or updated article ids.
 
-    Does nothing yet: the summarization work will enqueue its tasks for these
-    articles here. It runs through ``transaction.on_commit``, so it never sees (or
+    Enqueues background summarization of the new originals in batches of
+    ``SUMMARIZE_BATCH_SIZE`` (near-duplicates are never selected, so they are not
+    summarized). It runs through ``transaction.on_commit``, so it never sees (or
     enqueues work for) articles of a rolled-back import.
     """
+    from django_q.tasks import async_task
+
+    originals = list(
+        Article.objects.originals()
+        .filter(pk__in=article_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    size = max(1, int(prism_settings.SUMMARIZE_BATCH_SIZE))
+    for begin in range(0, len(originals), size):
+        async_task(
+            "prism.tasks.summarize_articles",
+            originals[begin : begin + size],
+            group="prism-summaries",
+        )
 
 
 @transaction.atomic

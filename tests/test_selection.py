@@ -1,0 +1,296 @@
+"""Selection: six distinct, non-duplicate articles per reader type, by its interests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from prism.models import Article, Briefing, BriefingItem, ReaderType
+from prism.services.selection import (
+    briefing_select,
+    candidate_pool,
+    edition_cutoff,
+    edition_window,
+)
+
+KST = dt.timezone(dt.timedelta(hours=9))
+
+# Lightly rewritten copies in the sample corpus (see prism/sample_data/README.md).
+NEAR_DUPLICATE_PAIRS = [
+    ("prism-2026-022", "prism-2026-023"),
+    ("prism-2026-024", "prism-2026-025"),
+    ("prism-2026-037", "prism-2026-038"),
+]
+
+
+def test_edition_window_ends_at_the_morning_cutoff_for_a_past_edition(settings):
+    edition = dt.date(2026, 11, 20)
+    now = dt.datetime(2026, 11, 22, 15, 0, tzinfo=KST)
+    window = edition_window(edition, now=now)
+    assert window.end == dt.datetime(2026, 11, 20, 6, 0, tzinfo=KST)
+    assert window.start == dt.datetime(2026, 11, 18, 18, 0, tzinfo=KST)
+
+
+def test_edition_window_takes_in_the_day_so_far_when_generated_that_day():
+    edition = dt.date(2026, 11, 20)
+    morning = dt.datetime(2026, 11, 20, 6, 1, tzinfo=KST)
+    noon = dt.datetime(2026, 11, 20, 12, 0, tzinfo=KST)
+    early = dt.datetime(2026, 11, 20, 5, 0, tzinfo=KST)
+    assert edition_cutoff(edition, now=morning) == morning
+    assert edition_cutoff(edition, now=noon) == noon
+    # Ahead of the scheduled time the edition is still cut off at 06:00.
+    assert edition_cutoff(edition, now=early) == dt.datetime(
+        2026, 11, 20, 6, 0, tzinfo=KST
+    )
+
+
+def test_edition_window_follows_the_settings(settings):
+    settings.PRISM = {
+        **settings.PRISM,
+        "CANDIDATE_WINDOW_HOURS": 24,
+        "GENERATION_TIME": "07:30",
+    }
+    window = edition_window(
+        dt.date(2026, 11, 20), now=dt.datetime(2026, 12, 1, tzinfo=KST)
+    )
+    assert window.end == dt.datetime(2026, 11, 20, 7, 30, tzinfo=KST)
+    assert window.hours == 24
+
+
+@pytest.fixture
+def reader_types(sample_edition):
+    return list(ReaderType.objects.filter(is_active=True))
+
+
+def select(slug: str, edition: dt.date):
+    return briefing_select(
+        reader_type=ReaderType.objects.get(slug=slug), edition_date=edition
+    )
+
+
+def test_every_reader_type_gets_six_distinct_articles(sample_edition, reader_types):
+    for reader_type in reader_types:
+        selection = briefing_select(
+            reader_type=reader_type, edition_date=sample_edition.edition_date
+        )
+        ids = [item.article.pk for item in selection.items]
+        assert len(ids) == 6, reader_type.slug
+        assert len(set(ids)) == 6
+        assert [item.rank for item in selection.items] == [1, 2, 3, 4, 5, 6]
+        assert [item.group for item in selection.items] == ["interest"] * 3 + [
+            "reference"
+        ] * 3
+        assert not selection.notes or "부족" not in " ".join(selection.notes)
+
+
+def test_selection_never_contains_near_duplicates(sample_edition, reader_types):
+    ids = dict(Article.objects.values_list("external_id", "pk"))
+    for reader_type in reader_types:
+        selection = briefing_select(
+            reader_type=reader_type, edition_date=sample_edition.edition_date
+        )
+        chosen = {item.article.pk for item in selection.items}
+        assert all(item.article.duplicate_of_id is None for item in selection.items)
+        for first, second in NEAR_DUPLICATE_PAIRS:
+            assert not {ids[first], ids[second]} <= chosen, reader_type.slug
+        pool = selection.pool
+        rows = {a.pk: row for row, a in enumerate(pool.articles)}
+        for a, b in itertools.combinations(chosen, 2):
+            assert rows[b] not in pool.neighbors[rows[a]], "same story twice"
+
+
+def test_candidates_come_from_the_window_with_usable_bodies(sample_edition):
+    edition = sample_edition.edition_date
+    pool = candidate_pool(edition)
+    window = edition_window(edition)
+    assert len(pool) >= 20
+    for article in pool.articles:
+        assert window.start <= article.published_at < window.end
+        assert article.duplicate_of_id is None
+        assert len(article.body) >= 200
+
+
+def test_interest_items_follow_the_reader_types_interests(sample_edition):
+    edition = sample_edition.edition_date
+    investor = select("retail-investor", edition)
+    # The 개인 투자자 briefing's interest news is market and finance coverage.
+    assert {i.article.section for i in investor.interest_items} <= {"증권", "경제·금융"}
+    for item in investor.interest_items:
+        assert item.matched_keywords, item.article.headline
+        assert item.components["relevance"] > 0.3
+    home_buyer = select("home-buyer", edition)
+    assert {i.article.section for i in home_buyer.interest_items} == {"부동산"}
+
+
+def test_interest_items_are_more_relevant_than_reference_items(sample_edition):
+    selection = select("ceo", sample_edition.edition_date)
+    interest = [i.components["relevance"] for i in selection.interest_items]
+    reference = [i.components["relevance"] for i in selection.reference_items]
+    assert min(interest) >= max(reference) - 0.25
+    assert sum(interest) / 3 > sum(reference) / 3
+
+
+def test_different_reader_types_get_different_selections(sample_edition):
+    edition = sample_edition.edition_date
+    ceo = {i.article.pk for i in select("ceo", edition).interest_items}
+    student = {i.article.pk for i in select("job-seeker", edition).interest_items}
+    # One story may matter to both (a chipmaker hiring 1,200 engineers), no more.
+    assert len(ceo & student) <= 1
+    all_selections = {
+        tuple(sorted(i.article.pk for i in select(rt.slug, edition).items))
+        for rt in ReaderType.objects.all()
+    }
+    assert len(all_selections) >= 12
+
+
+def test_each_item_records_why_it_was_chosen(sample_edition):
+    selection = select("startup-founder", sample_edition.edition_date)
+    for item in selection.items:
+        reason = item.selection_reason
+        assert set(reason["components"]) == {
+            "relevance",
+            "section",
+            "recency",
+            "importance",
+        }
+        assert all(0.0 <= v <= 1.0 for v in reason["components"].values())
+        assert reason["group"] == item.group
+        assert reason["score"] == pytest.approx(item.score, abs=1e-3)
+    top = selection.items[0]
+    assert top.selection_reason["matched_keywords"]
+    assert all(
+        keyword in ReaderType.objects.get(slug="startup-founder").interests
+        for keyword in top.selection_reason["matched_keywords"]
+    )
+
+
+def story_article(make_article, headline: str, hours_ago: float, **fields):
+    body = fields.pop(
+        "body",
+        "세진반도체가 북미 빅테크와 4조 8000억 원 규모의 HBM4 공급 계약을 맺었다. "
+        "세진반도체는 청주 공장에 3조 원을 들여 후공정 라인을 증설한다. "
+        "협력사 40여 곳도 수혜를 볼 전망이다. 회사는 엔지니어 1200명을 채용한다. "
+        "업계는 HBM4 12단 제품의 첫 대형 계약으로 평가했다. " * 2,
+    )
+    now = timezone.now()
+    return make_article(
+        headline=headline,
+        body=body,
+        section=fields.pop("section", "산업"),
+        published_at=now - dt.timedelta(hours=hours_ago),
+        **fields,
+    )
+
+
+def test_same_story_articles_become_related_articles(make_article, reader_type):
+    main = story_article(make_article, "세진반도체, HBM4 4.8조 공급 계약", 3)
+    follow = story_article(
+        make_article,
+        "HBM4 계약 세진반도체, 엔지니어 1200명 채용",
+        2,
+        body=(
+            "HBM4 공급 계약을 따낸 세진반도체가 엔지니어 1200명 채용에 나선다. "
+            "세진반도체는 청주 공장 후공정 라인 증설에 맞춰 인력을 뽑는다. "
+            "협력사 40여 곳도 인력 확보에 비상이 걸렸다. 북미 빅테크와 맺은 4조 "
+            "8000억 원 규모 계약의 후속 조치다. 업계는 구인 경쟁을 우려한다. "
+        )
+        * 2,
+    )
+    for number in range(6):
+        make_article(
+            headline=f"다른 뉴스 {number}",
+            body=(
+                f"{number}번째 다른 소식이다. 정부가 새 제도를 발표했다. "
+                f"지역 {number}곳에서 시범사업을 벌인다. 예산은 {number + 1}조 원이다. "
+            )
+            * 4,
+            published_at=timezone.now() - dt.timedelta(hours=4 + number),
+        )
+    now = timezone.now()
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=timezone.localdate(now), now=now
+    )
+    chosen = [item.article.pk for item in selection.items]
+    assert (main.pk in chosen) != (follow.pk in chosen), "one story, one item"
+    item = next(i for i in selection.items if i.article.pk in {main.pk, follow.pk})
+    other = follow if item.article.pk == main.pk else main
+    assert [a.pk for a in item.related] == [other.pk]
+    assert item.selection_reason["related_article_ids"] == [other.pk]
+
+
+def test_too_few_candidates_are_used_as_they_are_and_noted(make_article, reader_type):
+    now = timezone.now()
+    for number in range(2):
+        make_article(
+            headline=f"관세 뉴스 {number}",
+            body=(
+                f"미국이 {number + 1}번째 품목 관세를 발표했다. 수출기업의 부담이 "
+                "커졌다. 정부는 지원책을 내놓았다. 환율도 올랐다. "
+            )
+            * 4,
+            published_at=now - dt.timedelta(hours=1 + number),
+        )
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=timezone.localdate(now), now=now
+    )
+    assert len(selection.items) == 2
+    assert len({i.article.pk for i in selection.items}) == 2
+    assert not selection.skipped_reason
+    assert any("부족" in note for note in selection.notes)
+
+
+def test_no_candidates_skip_with_a_reason(make_article, reader_type):
+    now = timezone.now()
+    make_article(headline="짧은 기사", body="너무 짧다.", published_at=now)
+    make_article(
+        headline="오래된 기사",
+        body="오래전 기사 본문이다. " * 40,
+        published_at=now - dt.timedelta(days=5),
+    )
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=timezone.localdate(now), now=now
+    )
+    assert selection.items == []
+    assert "후보 기사가 없습니다" in selection.skipped_reason
+
+
+def test_articles_in_recent_editions_are_not_repeated(
+    sample_edition, make_briefing, reader_type
+):
+    edition = sample_edition.edition_date
+    first = select("ceo", edition)
+    yesterday = make_briefing(edition_date=edition - dt.timedelta(days=1))
+    top = first.items[0].article
+    BriefingItem.objects.filter(briefing=yesterday, rank=1).update(article=top)
+    second = select("ceo", edition)
+    assert top.pk not in {i.article.pk for i in second.items}
+    assert any("최근" in note for note in second.notes)
+    # A spiked edition does not count.
+    Briefing.objects.filter(pk=yesterday.pk).update(status="spiked")
+    assert top.pk in {i.article.pk for i in select("ceo", edition).items}
+
+
+def test_selection_weights_come_from_settings(sample_edition, settings):
+    edition = sample_edition.edition_date
+    settings.PRISM = {
+        **settings.PRISM,
+        "SELECTION_WEIGHTS": {
+            "relevance": 0.0,
+            "section": 0.0,
+            "recency": 1.0,
+            "importance": 0.0,
+        },
+    }
+    selection = select("ceo", edition)
+    recency = [i.components["recency"] for i in selection.interest_items]
+    pool = selection.pool
+    newest = sorted(
+        (a.published_at for a in pool.articles), reverse=True
+    )  # the three picks are among the newest stories
+    assert min(
+        i.article.published_at for i in selection.interest_items
+    ) >= newest[8]
+    assert recency == sorted(recency, reverse=True)
