@@ -177,3 +177,25 @@ def make_role_user(db):
         return user
 
     return factory
+
+
+@dataclass(frozen=True)
+class SampleEdition:
+    """The sample corpus, imported so that ``edition_date`` is a past morning."""
+
+    edition_date: dt.date
+    newest_day: dt.date
+
+
+@pytest.fixture
+def sample_edition(db) -> SampleEdition:
+    """Import the sample corpus; its newest day is the eve of the edition.
+
+    The edition date lies in the past, so its candidate window (36 h up to 06:00 on
+    the edition date) does not depend on the wall clock.
+    """
+    from prism.services.demo import demo_corpus_import
+
+    newest = timezone.localdate() - dt.timedelta(days=3)
+    demo_corpus_import(edition_date=newest)
+    return SampleEdition(edition_date=newest + dt.timedelta(days=1), newest_day=newest)
