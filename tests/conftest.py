@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import itertools
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
