@@ -160,6 +160,12 @@ def test_size_limit_option(ingest_fixtures):
     assert Article.objects.count() == 0
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "many"])
+def test_max_bytes_must_be_a_positive_integer(ingest_fixtures, value):
+    with pytest.raises(CommandError, match="양의 정수가 아닙니다"):
+        run(str(ingest_fixtures / "articles.jsonl"), "--max-bytes", value)
+
+
 def test_size_limit_from_prism_settings(ingest_fixtures, settings):
     settings.PRISM = {**settings.PRISM, "IMPORT_MAX_BYTES": 100}
     message = refused(str(ingest_fixtures / "articles.jsonl"))

@@ -179,6 +179,14 @@ def test_remove_photo_captions_every_credit_form(credit):
     assert text.strip() == "총재가 발언하고 있다."
 
 
+def test_remove_photo_captions_chart_source_keeps_the_sentence():
+    text, trace = apply(
+        remove_photo_captions, "물가가 2% 올랐다.(자료=통계청) 다음 문장."
+    )
+    assert text.split() == ["물가가", "2%", "올랐다.", "다음", "문장."]
+    assert trace.removed == ["(자료=통계청)"]
+
+
 def test_remove_photo_captions_keeps_words_that_contain_photo():
     raw = "그림을 만들거나 사진을 변형하는 것이 유행했다."
     text, _ = apply(remove_photo_captions, raw)

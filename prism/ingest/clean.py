@@ -171,7 +171,7 @@ def remove_trailing_byline(text: str, trace: CleaningTrace) -> str:
 
 _CREDIT_WORD = r"(?:사진|그래픽|자료|영상|이미지|출처)(?:\s*제공)?"
 _BRACKET_CREDIT = re.compile(
-    rf"[(\[]\s*{_CREDIT_WORD}\s*[=:]\s*[^()\[\]\n]{{0,60}}[)\]]"
+    rf"[(\[]\s*(?P<word>{_CREDIT_WORD})\s*[=:]\s*[^()\[\]\n]{{0,60}}[)\]]"
 )
 _SLASH_CREDIT = re.compile(rf"\s*/\s*{_CREDIT_WORD}\s*=\s*[^\s.]+")
 _BARE_CREDIT = re.compile(
@@ -199,11 +199,17 @@ def _caption_start(text: str, credit_start: int) -> int:
 
 def remove_photo_captions(text: str, trace: CleaningTrace) -> str:
     """Cut photo credits ("(사진=…)", "/사진 제공=…", "사진=…") and glued captions."""
-    while match := _BRACKET_CREDIT.search(text):
-        start = _caption_start(text, match.start())
+    position = 0
+    while match := _BRACKET_CREDIT.search(text, position):
+        start = -1
+        if match["word"].startswith("사진"):
+            # Chart sources "(자료=통계청)" follow real sentences; only photos have
+            # a caption glued in front of the credit.
+            start = _caption_start(text, match.start())
         start = match.start() if start < 0 else start
         trace.cut(text[start : match.end()])
         text = text[:start] + " " + text[match.end() :]
+        position = start + 1
     text = _SLASH_CREDIT.sub(_cutter(trace), text)
     return _BARE_CREDIT.sub(_cutter(trace), text)
 

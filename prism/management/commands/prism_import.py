@@ -41,9 +41,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
         parser.add_argument(
-            "--format", default="auto", choices=["auto", *FORMATS], dest="fmt"
+            "inputs",
+            nargs="+",
+            metavar="PATH_OR_URL",
+            help="파일 경로 또는 http(s) URL",
+        )
+        parser.add_argument(
+            "--format",
+            default="auto",
+            choices=["auto", *FORMATS],
+            dest="fmt",
+            help="입력 형식; auto는 내용으로 알아냅니다",
         )
         parser.add_argument("--source", default="", help="출처(언론사) 이름")
         parser.add_argument(
