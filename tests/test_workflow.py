@@ -697,3 +697,13 @@ def test_edit_metrics_per_part(generated, editor, chief):
     assert total == 2
     assert sum(r["unchanged"] for r in rows) == 1
     assert all(r["reader_type"] == briefing.reader_type.name for r in rows)
+
+
+def test_rewritten_passage_reads_as_one_deletion_and_one_insertion():
+    ops = word_diff(
+        "1번 기사의 요약이다. 두 번째 문장이다.", "삼성전자가 배터리 투자를 늘렸다."
+    )
+    assert [(op.kind, op.text) for op in ops] == [
+        ("delete", "1번 기사의 요약이다. 두 번째 문장이다."),
+        ("insert", "삼성전자가 배터리 투자를 늘렸다."),
+    ]

@@ -32,19 +32,47 @@ class DiffOp:
     text: str
 
 
+def _trivial(tokens: list[str]) -> bool:
+    """Only spaces and punctuation: not worth showing as kept text inside a change."""
+    return all(not any(ch.isalnum() for ch in token) for token in tokens)
+
+
 def word_diff(old: str, new: str) -> list[DiffOp]:
-    """The token-level edit script from ``old`` to ``new``."""
+    """The token-level edit script from ``old`` to ``new``.
+
+    Spaces and punctuation that happen to match inside a rewritten passage are
+    folded into the change, so a rewrite reads as one struck-out and one inserted
+    run instead of word salad.
+    """
     a, b = tokenize(old), tokenize(new)
-    ops: list[DiffOp] = []
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            ops.append(DiffOp("equal", "".join(a[i1:i2])))
+    chunks = [
+        ("equal" if tag == "equal" else "change", a[i1:i2], b[j1:j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+    merged: list[list] = []
+    for index, (kind, old_tokens, new_tokens) in enumerate(chunks):
+        between_changes = (
+            0 < index < len(chunks) - 1
+            and chunks[index - 1][0] == "change"
+            and chunks[index + 1][0] == "change"
+        )
+        if kind == "equal" and between_changes and _trivial(old_tokens):
+            kind = "change"
+        if kind == "change" and merged and merged[-1][0] == "change":
+            merged[-1][1] += old_tokens
+            merged[-1][2] += new_tokens
+        else:
+            merged.append([kind, list(old_tokens), list(new_tokens)])
+    ops: list[DiffOp] = []
+    for kind, old_tokens, new_tokens in merged:
+        if kind == "equal":
+            ops.append(DiffOp("equal", "".join(old_tokens)))
             continue
-        if tag in ("replace", "delete"):
-            ops.append(DiffOp("delete", "".join(a[i1:i2])))
-        if tag in ("replace", "insert"):
-            ops.append(DiffOp("insert", "".join(b[j1:j2])))
+        if old_tokens:
+            ops.append(DiffOp("delete", "".join(old_tokens)))
+        if new_tokens:
+            ops.append(DiffOp("insert", "".join(new_tokens)))
     return ops
 
 
