@@ -56,3 +56,26 @@ def generate_briefings(
     )
     logger.info("generation run %s enqueued for %s", run.pk, run.edition_date)
     return run.pk
+
+
+def send_briefing_digest(briefing_id: int) -> int:
+    """E-mail a published briefing to its opted-in subscribers (each at most once)."""
+    from prism.models import Briefing
+    from prism.services.digest import digest_send
+
+    briefing = Briefing.objects.filter(pk=briefing_id).select_related("reader_type")
+    found = briefing.first()
+    if found is None:
+        logger.warning("digest: briefing %s no longer exists", briefing_id)
+        return 0
+    return digest_send(briefing=found)
+
+
+def publish_scheduled_briefings() -> int:
+    """Publish every scheduled briefing that is due; safe to run twice at once."""
+    from prism.services.workflow import publish_due_briefings
+
+    published = publish_due_briefings()
+    if published:
+        logger.info("scheduled publishing: published briefings %s", published)
+    return len(published)
