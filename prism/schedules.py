@@ -91,7 +91,10 @@ def ensure_daily_generation(*, using: str = DEFAULT_DB_ALIAS):
 
 def ensure_schedules(*, using: str = DEFAULT_DB_ALIAS) -> list:
     """Register (or update) every PRISM schedule; safe to call repeatedly."""
-    return [ensure_daily_generation(using=using)]
+    return [
+        ensure_daily_generation(using=using),
+        ensure_publish_scheduled(using=using),
+    ]
 
 
 def ensure_schedules_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwargs):
@@ -101,3 +104,23 @@ def ensure_schedules_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwar
     if Schedule._meta.db_table not in connections[using].introspection.table_names():
         return
     ensure_schedules(using=using)
+
+
+PUBLISH_SCHEDULED = "PRISM: 예약 브리핑 발행"
+PUBLISH_SCHEDULED_FUNC = "prism.tasks.publish_scheduled_briefings"
+
+
+def ensure_publish_scheduled(*, using: str = DEFAULT_DB_ALIAS):
+    """Every minute: publish the scheduled briefings that are due (idempotent)."""
+    from django_q.models import Schedule
+
+    return ensure_schedule(
+        name=PUBLISH_SCHEDULED,
+        func=PUBLISH_SCHEDULED_FUNC,
+        schedule_type=Schedule.MINUTES,
+        minutes=1,
+        next_run=timezone.now(),
+        using=using,
+        args="()",
+        kwargs="{}",
+    )

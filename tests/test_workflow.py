@@ -707,3 +707,38 @@ def test_rewritten_passage_reads_as_one_deletion_and_one_insertion():
         ("delete", "1번 기사의 요약이다. 두 번째 문장이다."),
         ("insert", "삼성전자가 배터리 투자를 늘렸다."),
     ]
+
+
+def test_every_minute_publish_schedule_is_registered_once(db):
+    from django.utils.module_loading import import_string
+    from django_q.models import Schedule
+
+    from prism.schedules import PUBLISH_SCHEDULED, ensure_schedules
+
+    ensure_schedules()
+    ensure_schedules()
+    schedules = Schedule.objects.filter(name=PUBLISH_SCHEDULED)
+    assert schedules.count() == 1
+    schedule = schedules.get()
+    assert schedule.schedule_type == Schedule.MINUTES
+    assert schedule.minutes == 1
+    assert schedule.repeats == -1
+    assert callable(import_string(schedule.func))
+
+
+def test_publish_task_publishes_what_is_due(generated, chief):
+    from prism.tasks import publish_scheduled_briefings
+
+    briefing = generated(status=S.IN_REVIEW)
+    workflow.briefing_approve(briefing=briefing, user=chief)
+    workflow.briefing_schedule(
+        briefing=briefing, user=chief, publish_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    assert publish_scheduled_briefings() == 0
+    Briefing.objects.filter(pk=briefing.pk).update(
+        publish_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert publish_scheduled_briefings() == 1
+    assert publish_scheduled_briefings() == 0
+    briefing.refresh_from_db()
+    assert briefing.status == S.PUBLISHED
