@@ -79,13 +79,3 @@ def publish_scheduled_briefings() -> int:
     if published:
         logger.info("scheduled publishing: published briefings %s", published)
     return len(published)
-
-
-def publish_scheduled_briefings() -> int:
-    """Publish every scheduled briefing that is due; safe to run twice at once."""
-    from prism.services.workflow import publish_due_briefings
-
-    published = publish_due_briefings()
-    if published:
-        logger.info("scheduled publishing: published briefings %s", published)
-    return len(published)
