@@ -56,9 +56,8 @@ COMMON_SURNAMES = frozenset(
     "진나엄채원천방공현함변염여추도석선설마길연위표명기왕금옥육인맹제모탁국은편용예경봉"
 )
 PERSON = re.compile(
-    r"([가-힣]{3})\s+(?:[가-힣A-Za-z0-9·]+\s+){0,2}?(?:"
-    + PERSON_TITLES
-    + r")(?![가-힣])"
+    r"([가-힣]{3})\s+(?:[가-힣A-Za-z0-9·]+\s+){0,2}?"
+    rf"(?:{PERSON_TITLES})(?=[은는이가의도와과께,.\s”’)]|$)"
 )
 
 
@@ -295,6 +294,7 @@ def keyphrases(
     *,
     k: int,
     exclude: Iterable[str] = (),
+    lead_first: bool = False,
 ) -> list[str]:
     """The ``k`` best keywords shared by ``texts`` (pool IDF, headlines count more).
 
@@ -304,13 +304,15 @@ def keyphrases(
     scores: Counter[str] = Counter()
     spread: Counter[str] = Counter()
     names: set[str] = set()
-    for text in texts:
+    for order, text in enumerate(texts):
         names |= text.names
+        # The first text leads (a theme's best-ranked item), the others follow.
+        weight = 1.0 / (1.0 + 0.5 * order) if lead_first else 1.0
         for candidate in text.candidates.values():
             if _generic(extractor, candidate.text):
                 continue
             phrase = PHRASE_BONUS if " " in candidate.text else 1.0
-            score = keyword_score(extractor, candidate, text.length) * phrase
+            score = keyword_score(extractor, candidate, text.length) * phrase * weight
             scores[candidate.text] += score
             spread[candidate.text] += 1
     return _best_keywords(scores, spread, k=k, exclude={*exclude, *names})
@@ -321,7 +323,7 @@ def theme_keyphrases(
 ) -> list[str]:
     """A theme's keyphrases: its best noun phrase, then the best of another article."""
     exclude = list(exclude)
-    ranked = keyphrases(extractor, texts, k=8, exclude=exclude)
+    ranked = keyphrases(extractor, texts, k=8, exclude=exclude, lead_first=True)
     if not ranked:
         return []
     # A two-word phrase near the top makes a better heading than a lone noun.

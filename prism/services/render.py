@@ -49,7 +49,7 @@ def briefing_footer(briefing: Briefing) -> str:
 def text_context(briefing: Briefing) -> dict[str, Any]:
     """What the plain-text template gets."""
     groups = []
-    items = _items(briefing)
+    all_items = _items(briefing)
     for value, label in BriefingItem.Group.choices:
         items = [
             {
@@ -59,7 +59,7 @@ def text_context(briefing: Briefing) -> dict[str, Any]:
                 "related": list(item.related_articles.all()),
                 "url": item.article.url if item.article else "",
             }
-            for item in items
+            for item in all_items
             if item.group == value
         ]
         if items:
