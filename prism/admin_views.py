@@ -157,7 +157,7 @@ def selection_reason_rows(reason: Any) -> list[tuple[str, Any]]:
     labels = {
         "score": "종합 점수",
         "relevance": "관심도",
-        "section": "섹션 가중치",
+        "section": "섹션",
         "recency": "최신성",
         "importance": "중요도",
         "mmr": "다양성 보정(MMR)",
@@ -166,6 +166,15 @@ def selection_reason_rows(reason: Any) -> list[tuple[str, Any]]:
         "reason": "설명",
         "rank": "순위",
         "group": "구분",
+        "components": "점수 구성",
+        "related_article_ids": "관련기사 ID",
+        "story": "같은 사건 기사",
+    }
+    component_labels = {
+        "relevance": "관심도",
+        "section": "섹션 가중치",
+        "recency": "최신성",
+        "importance": "중요도",
     }
     if isinstance(reason, dict):
         rows = []
@@ -175,7 +184,9 @@ def selection_reason_rows(reason: Any) -> list[tuple[str, Any]]:
             elif isinstance(value, float):
                 value = f"{value:.3f}"
             elif isinstance(value, dict):
-                value = ", ".join(f"{k}: {v}" for k, v in value.items())
+                value = ", ".join(
+                    f"{component_labels.get(k, k)}: {v}" for k, v in value.items()
+                )
             rows.append((labels.get(key, key), value))
         return rows
     if reason:

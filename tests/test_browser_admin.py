@@ -128,3 +128,6 @@ def test_editor_and_chief_take_a_draft_to_the_public_page(
         ("approved", chief.username),
         ("published", chief.username),
     ]
+    # Only the summary changed: the browser's CRLF line ends are not an edit.
+    edited = AuditEvent.objects.get(briefing=draft, action="edited")
+    assert edited.data["parts"] == ["item1.summary"]

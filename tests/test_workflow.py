@@ -742,3 +742,16 @@ def test_publish_task_publishes_what_is_due(generated, chief):
     assert publish_scheduled_briefings() == 0
     briefing.refresh_from_db()
     assert briefing.status == S.PUBLISHED
+
+
+def test_browser_line_endings_are_not_an_edit(generated, editor):
+    briefing = generated(lead="첫 문단이다.\n\n둘째 문단이다.")
+    workflow.briefing_save_edit(
+        briefing=briefing,
+        user=editor,
+        data={"lead": "첫 문단이다.\r\n\r\n둘째 문단이다."},
+        base_version=1,
+    )
+    briefing.refresh_from_db()
+    assert briefing.version == 1
+    assert briefing.lead == "첫 문단이다.\n\n둘째 문단이다."

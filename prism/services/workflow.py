@@ -603,6 +603,11 @@ def briefing_restore(*, briefing: Briefing, user, comment: str = "") -> Briefing
 # --- edits ------------------------------------------------------------------------
 
 
+def _text(value: Any) -> str:
+    """Browsers post textareas with CRLF line ends; store LF like the generator."""
+    return str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _apply_edit(locked: Briefing, data: dict[str, Any]) -> list[str]:
     """Write ``data`` onto the locked briefing; return the names of changed parts."""
     changed: list[str] = []
@@ -614,7 +619,7 @@ def _apply_edit(locked: Briefing, data: dict[str, Any]) -> list[str]:
         if field == "keywords":
             value = [str(k).strip() for k in (value or []) if str(k).strip()]
         else:
-            value = value or ""
+            value = _text(value)
         if getattr(locked, field) != value:
             setattr(locked, field, value)
             update_fields.append(field)
@@ -634,10 +639,10 @@ def _apply_edit(locked: Briefing, data: dict[str, Any]) -> list[str]:
             fields = [
                 f
                 for f in ("heading", "body")
-                if f in entry and (entry[f] or "") != getattr(section, f)
+                if f in entry and _text(entry[f]) != getattr(section, f)
             ]
             for f in fields:
-                setattr(section, f, entry[f] or "")
+                setattr(section, f, _text(entry[f]))
             if fields:
                 section.save(update_fields=fields)
                 changed.extend(f"section{section.position}.{f}" for f in fields)
@@ -650,12 +655,12 @@ def _apply_edit(locked: Briefing, data: dict[str, Any]) -> list[str]:
             fields = [
                 f
                 for f in ITEM_EDITABLE_FIELDS
-                if f in entry and (entry[f] or "") != getattr(item, f)
+                if f in entry and _text(entry[f]) != getattr(item, f)
             ]
             if "group" in fields and entry["group"] not in BriefingItem.Group.values:
                 raise WorkflowError(f"{item.rank}번 기사의 구분 값이 잘못되었습니다.")
             for f in fields:
-                setattr(item, f, entry[f] or "")
+                setattr(item, f, _text(entry[f]))
             if fields:
                 item.save(update_fields=fields)
                 changed.extend(f"item{item.rank}.{f}" for f in fields)
@@ -781,7 +786,7 @@ def briefing_correct(
     _check_permission(user, "change_briefing", "브리핑 수정")
     _check_version(locked, base_version)
     changed = _apply_edit(locked, data)
-    note = correction_note.strip()
+    note = _text(correction_note).strip()
     if note != locked.correction_note:
         locked.correction_note = note
         locked.save(update_fields=["correction_note"])
