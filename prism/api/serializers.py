@@ -96,7 +96,7 @@ class BriefingListSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_web_url(self, briefing: Briefing) -> str | None:
         # Only published briefings have a public page.
         if not briefing.is_public:
@@ -112,6 +112,9 @@ class BriefingSectionSerializer(serializers.ModelSerializer):
 
 
 class ArticleRefSerializer(serializers.ModelSerializer):
+    # Articles from search pages or lead lists may have no URL: "" is valid here.
+    url = serializers.CharField(read_only=True)
+
     class Meta:
         model = Article
         fields = ["id", "headline", "url", "source", "published_at"]
@@ -165,6 +168,8 @@ class BriefingDetailSerializer(BriefingListSerializer):
 
 class ArticleSerializer(serializers.ModelSerializer):
     """A stored article as the newsroom handed it over, with its cleaned body."""
+
+    url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Article
@@ -239,14 +244,16 @@ class ArticleImportReportSerializer(serializers.Serializer):
 
 class ArticleImportErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = ArticleRejectionSerializer(many=True)
+    errors = ArticleRejectionSerializer(
+        many=True, required=False, help_text="기사별 오류 (본문이 JSON이 아니면 없음)"
+    )
 
 
 class MeSerializer(serializers.ModelSerializer):
     """The signed-in person's own profile."""
 
     username = serializers.CharField(source="user.get_username", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.CharField(source="user.email", read_only=True)
     reader_types = serializers.SlugRelatedField(
         many=True,
         slug_field="slug",
