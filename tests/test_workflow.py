@@ -755,3 +755,42 @@ def test_browser_line_endings_are_not_an_edit(generated, editor):
     briefing.refresh_from_db()
     assert briefing.version == 1
     assert briefing.lead == "첫 문단이다.\n\n둘째 문단이다."
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_schedulers_at_the_same_moment_publish_once(make_briefing):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip(
+            "needs a file or server database (shared-cache in-memory SQLite has no "
+            "busy timeout); runs under `make test-postgres` or PRISM_SQLITE_TEST_PATH"
+        )
+    briefing = make_briefing(
+        status=S.SCHEDULED,
+        approved_version=1,
+        publish_at=timezone.now() - dt.timedelta(seconds=5),
+    )
+    barrier = threading.Barrier(2)
+    results: list[list[int]] = []
+    errors: list[Exception] = []
+
+    def scheduler() -> None:
+        try:
+            barrier.wait()
+            results.append(workflow.publish_due_briefings())
+        except Exception as error:  # reported below, not swallowed
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [[], [briefing.pk]]
+    assert AuditEvent.objects.filter(briefing=briefing, action="published").count() == 1
