@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from django_q.models import OrmQ, Schedule
 
@@ -357,3 +358,20 @@ def test_prism_generate_enqueues_and_reports_the_run(
 def test_prism_generate_refuses_unknown_reader_types(db):
     with pytest.raises(CommandError, match="no-such-type"):
         call_command("prism_generate", "--reader-type", "no-such-type")
+
+
+def test_admin_lists_runs_and_shows_a_failed_runs_error(admin_client, settings):
+    settings.PRISM = {**settings.PRISM, "GENERATION_MAX_ATTEMPTS": 1}
+    run = generation_run_create(edition_date=dt.date(2020, 1, 1), reader_types=[ceo()])
+    ids = {"run_id": run.pk, "reader_type_id": ceo().pk}
+    assert generation_attempt_begin(**ids) is True
+    assert generation_attempt_begin(**ids) is False
+    changelist = admin_client.get(
+        reverse("admin:prism_generationrun_changelist"), {"status__exact": "failed"}
+    )
+    assert changelist.status_code == 200
+    assert "1번 시도했지만" in changelist.content.decode()
+    page = admin_client.get(
+        reverse("admin:prism_generationrun_change", args=[run.pk])
+    ).content.decode()
+    assert "CEO" in page and "1번 시도했지만" in page
