@@ -678,18 +678,86 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
 @admin.register(GenerationRun)
 class GenerationRunAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "edition_date", "status", "attempts", "created_at"]
-    list_filter = ["status", "edition_date"]
-    readonly_fields = [
+    """Generation runs: read-only; a failed run shows its error in the list."""
+
+    list_display = [
+        "__str__",
         "edition_date",
         "status",
-        "progress",
+        "reader_type_count",
         "attempts",
-        "error",
+        "duration",
+        "created_at",
+        "error_summary",
+    ]
+    list_filter = ["status", "edition_date", "created_at"]
+    date_hierarchy = "edition_date"
+    search_fields = ["error"]
+    fields = [
+        "edition_date",
+        "status",
+        "attempts",
         "requested_by",
+        "created_at",
         "started_at",
         "finished_at",
+        "progress_table",
+        "error",
     ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("독자 유형 수"))
+    def reader_type_count(self, obj: GenerationRun) -> int:
+        return len(obj.progress or {})
+
+    @admin.display(description=_("소요 시간"))
+    def duration(self, obj: GenerationRun) -> str:
+        if not (obj.started_at and obj.finished_at):
+            return "-"
+        return f"{(obj.finished_at - obj.started_at).total_seconds():.1f}초"
+
+    @admin.display(description=_("오류"))
+    def error_summary(self, obj: GenerationRun) -> str:
+        first = (obj.error or "").strip().splitlines()[:1]
+        return first[0][:120] if first else ""
+
+    @admin.display(description=_("진행 상황"))
+    def progress_table(self, obj: GenerationRun):
+        from django.utils.html import format_html_join
+
+        labels = dict(GenerationRun.Status.choices)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    entry.get("name", slug),
+                    labels.get(entry.get("status"), entry.get("status")),
+                    entry.get("attempts", 0),
+                    f"{entry['seconds']}초" if entry.get("seconds") is not None else "",
+                    f"#{entry['briefing_id']}" if entry.get("briefing_id") else "",
+                    entry.get("reason") or (entry.get("error") or "")[:300],
+                )
+                for slug, entry in (obj.progress or {}).items()
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "<th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("독자 유형"),
+            _("상태"),
+            _("시도"),
+            _("시간"),
+            _("브리핑"),
+            _("사유·오류"),
+            rows,
+        )
 
 
 @admin.register(Subscriber)
