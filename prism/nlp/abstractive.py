@@ -22,6 +22,7 @@ import os
 import re
 import threading
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,9 +202,7 @@ class TransformersSummarizer:
             device = self._choose_device(torch)
             model.eval()
             if self.quantize and device.type == "cpu":
-                model = torch.ao.quantization.quantize_dynamic(
-                    model, {torch.nn.Linear}, dtype=torch.qint8
-                )
+                model = _quantize_int8(torch, model)
             self._tokenizer, self._model = tokenizer, model.to(device)
             self._device, self._loaded_pid = device, os.getpid()
             self._version = (
@@ -468,8 +467,26 @@ class TransformersSummarizer:
         )
 
 
+def _quantize_int8(torch: Any, model: Any) -> Any:
+    """Dynamic int8 quantization of the Linear layers (CPU inference only)."""
+    try:
+        with warnings.catch_warnings():
+            # torch.ao.quantization works but warns that it will move to torchao.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            return torch.ao.quantization.quantize_dynamic(
+                model, {torch.nn.Linear}, dtype=torch.qint8
+            )
+    except (AttributeError, RuntimeError) as exc:
+        logger.warning("int8 quantization unavailable (%s); using float weights", exc)
+        return model
+
+
 def degenerate_reason(text: str, min_chars: int = 150) -> str:
-    """Why generated text is unusable: empty, repetition, not Korean, too short."""
+    """Why generated text is unusable: empty, repetition, not Korean, too short.
+
+    ``min_chars`` is the summary budget; ``0`` skips the length check.
+    """
     if not text.strip():
         return "빈 출력"
     letters = LETTER.findall(text)
@@ -480,7 +497,7 @@ def degenerate_reason(text: str, min_chars: int = 150) -> str:
         return "같은 토큰 반복"
     if len(words) >= 8 and len(set(words)) / len(words) < 0.4:
         return "같은 토큰 반복"
-    if len(text) < max(20, min_chars // 6):
+    if min_chars and len(text) < max(20, min_chars // 6):
         return "너무 짧음"
     return ""
 

@@ -48,6 +48,7 @@ class ExtractiveWeights:
     title: float = 0.8
     lead: float = 1.0
     lead_decay: float = 4.0
+    first_sentence: float = 0.5
     quote_penalty: float = 0.3
     dangling_penalty: float = 0.5
     redundancy: float = 1.5
@@ -140,7 +141,7 @@ class ExtractiveSummarizer:
         """The chosen sentences of a tagged article, in article order."""
         if n_sentences <= 0:
             return []
-        candidates = _candidates(article)
+        candidates = _candidates(article, n_sentences)
         if not candidates:
             return []
         similarity = self._score(candidates, article.title_terms())
@@ -169,6 +170,7 @@ class ExtractiveSummarizer:
                 w.centrality * centrality[rank]
                 + w.title * title_overlap[rank]
                 + w.lead * math.exp(-rank / w.lead_decay)
+                + (w.first_sentence if rank == 0 else 0.0)
             )
             if "“" in text or '"' in text:
                 candidate.score -= w.quote_penalty
@@ -193,19 +195,23 @@ class ExtractiveSummarizer:
                 if sim > w.duplicate_similarity
                 else w.redundancy * max(0.0, sim - 0.15)
             )
-        best: tuple[float, tuple[int, ...]] | None = None
+        best: tuple[bool, float, tuple[int, ...]] | None = None
         for size in range(min(n_sentences, len(pool)), 0, -1):
             for combo in itertools.combinations(pool, size):
                 length = sum(lengths[i] for i in combo) + size - 1
                 if length > self.max_chars:
                     continue
                 value = self._value(combo, length, scores, penalty)
-                if value is not None and (best is None or value > best[0]):
-                    best = (value, combo)
+                if value is None:
+                    continue
+                # Within the budget beats too short, then the higher value wins.
+                key = (length >= self.min_chars, value, combo)
+                if best is None or key[:2] > best[:2]:
+                    best = key
             if best is not None:
                 break
         # Nothing fits the budget: the single best sentence beats an empty summary.
-        combo = best[1] if best is not None else (pool[0],)
+        combo = best[2] if best is not None else (pool[0],)
         return sorted((candidates[i].sentence for i in combo), key=lambda s: s.start)
 
     def _value(self, combo, length, scores, penalty) -> float | None:
@@ -259,13 +265,19 @@ class TaggedArticle:
         return self.terms_between(0, self.shift - 1) if self.shift else Counter()
 
 
-def _candidates(article: TaggedArticle) -> list[_Candidate]:
-    """Usable sentences of the body, trimmed of cuttable prefixes, with terms."""
+def _candidates(article: TaggedArticle, n_sentences: int) -> list[_Candidate]:
+    """Usable sentences of the body, trimmed of cuttable prefixes, with terms.
+
+    Short but complete sentences join in when there are too few usable ones (a
+    two-sentence brief); an article with no usable sentence at all falls back to
+    sentences with form problems, never to bylines, captions or furniture.
+    """
     sentences = split_sentences(article.body)
     terms = _terms_by_sentence(article, sentences)
     subjects = recurring_subjects([s.text for s in sentences])
-    usable: list[_Candidate] = []
-    relaxed: list[_Candidate] = []
+    usable: list[tuple[int, _Candidate]] = []
+    short: list[tuple[int, _Candidate]] = []
+    relaxed: list[tuple[int, _Candidate]] = []
     seen: set[str] = set()
     for index, sentence in enumerate(sentences):
         cut = prefix_length(sentence.text)
@@ -275,11 +287,16 @@ def _candidates(article: TaggedArticle) -> list[_Candidate]:
         seen.add(trimmed.text)
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
         reason = _reason(trimmed.text, index, following, subjects)
+        candidate = (index, _Candidate(trimmed, terms[index]))
         if not reason:
-            usable.append(_Candidate(trimmed, terms[index]))
+            usable.append(candidate)
+        elif reason == "too_short":
+            short.append(candidate)
         elif reason in RELAXABLE:
-            relaxed.append(_Candidate(trimmed, terms[index]))
-    return usable or relaxed
+            relaxed.append(candidate)
+    if len(usable) < n_sentences:
+        usable = sorted(usable + short)
+    return [candidate for _, candidate in usable or relaxed]
 
 
 def _reason(text: str, index: int, following: str, subjects: set[str]) -> str:

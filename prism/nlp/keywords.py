@@ -28,7 +28,7 @@ STOPWORDS: frozenset[str] = frozenset(
     시간 기간 당초 향후 앞서 이미 다시 모든 어느 누구 무엇 어디 언제 하나 둘 셋
     퍼센트 포인트 달러 엔 위안 유로 만원 억원 조원 천원 가장 일단 직접 계속 함께
     우선 필요 가능 중요 주요 최대 최고 최초 최저 국내 대상 기존 조정 일각 가량 무렵
-    동안 사이 당국자 측면 차원 역할 영향 효과 요인 이내 만큼 자체
+    동안 사이 당국자 측면 차원 역할 영향 효과 요인 이내 만큼 자체 전보 그대로
     """.split()
 )
 # Particles Okt sometimes tags as nouns when they stick to Latin or digits ("GPT-4o를").
@@ -38,6 +38,15 @@ REPORTER = re.compile(
 )
 CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+")
 HANGUL_ONLY = re.compile(r"^[가-힣]+$")
+BYLINE_TAG = re.compile(
+    r"[\[(【][^\])】]{0,40}(?:기자|특파원|=)[^\])】]{0,20}[\])】]|"
+    r"[가-힣]{2,4}\s*(?:기자|특파원)\s*="
+)
+PHRASE_COHESION = 0.6
+# Tags Okt gives to the first syllables of names it does not know.
+NAME_PIECE_TAGS = frozenset(
+    {"Modifier", "Determiner", "Verb", "Adjective", "Noun", "XPN", "MM"}
+)
 
 
 @dataclass
@@ -165,9 +174,23 @@ def noun_units(text: str, tokens: list[Token]) -> list[tuple[int, int, int, int]
         # A one-syllable particle glued to Latin letters is not part of the noun.
         while j > i and tokens[j].form in PARTICLE_NOUNS:
             j -= 1
-        units.append((tokens[i].start, tokens[j].end, i, j))
+        first = _word_start(tokens, i)
+        units.append((tokens[first].start, tokens[j].end, first, j))
         i = j + 1
     return units
+
+
+def _word_start(tokens: list[Token], i: int) -> int:
+    """Okt cuts unknown names badly (``대/륜/자동차``, ``한/누리/텔레콤``): a noun
+    run takes back the Hangul pieces glued before it in the same word."""
+    while (
+        i > 0
+        and tokens[i - 1].end == tokens[i].start
+        and tokens[i - 1].tag in NAME_PIECE_TAGS
+        and HANGUL_ONLY.match(tokens[i - 1].form)
+    ):
+        i -= 1
+    return i
 
 
 def candidates_from_tokens(
@@ -179,6 +202,7 @@ def candidates_from_tokens(
     """Keyword candidates (nouns and two-noun phrases) of a tagged document."""
     excluded = set(REPORTER.findall(text))
     blocked = [match.span() for match in CONTACT.finditer(text)]
+    blocked += [match.span() for match in BYLINE_TAG.finditer(text)]
     candidates: dict[str, Candidate] = {}
     phrases: dict[str, Candidate] = {}
     previous: tuple[int, int, int, int] | None = None
@@ -199,15 +223,21 @@ def candidates_from_tokens(
             phrase = f"{previous_word} {word}"
             _count(phrases, phrase, previous[0], title_end, (previous_word, word))
         previous, previous_word = unit, word
+    counts = {word: candidate.count for word, candidate in candidates.items()}
     for phrase, candidate in phrases.items():
-        # A phrase must recur (or be in the headline) to count as a keyphrase.
-        if candidate.count >= 2:
-            candidates[phrase] = candidate
-            for part in candidate.parts:
-                if part in candidates:
-                    candidates[part].count = max(
-                        1, candidates[part].count - candidate.count // 2
-                    )
+        # A keyphrase recurs and its words mostly occur together ("AI 반도체"); a
+        # frequent name followed by whatever comes next ("퓨리오사AI 인수") is not one.
+        if candidate.count < 2 or any(
+            candidate.count < PHRASE_COHESION * counts.get(part, 0)
+            for part in candidate.parts
+        ):
+            continue
+        candidates[phrase] = candidate
+        for part in candidate.parts:
+            if part in candidates:
+                candidates[part].count = max(
+                    1, candidates[part].count - candidate.count // 2
+                )
     return candidates
 
 

@@ -61,15 +61,14 @@ CAPTION_CREDIT = re.compile(r"\s*[(\[<]?\s*/?\s*(?:사진|그래픽|자료|영�
 SUBJECT = re.compile(r"([가-힣A-Za-z]{3,})(?:은|는|이|가)\s")
 LIST_MARKS = re.compile(r"[△▲◇◆■□●○▶]|-[가-힣“‘\[]")
 QUOTE_OR_BRACKET = re.compile(r"[“”‘’「」『』()\[\]]")
-QUOTE_MARKS = re.compile(r"[\"”’]")
-HANGUL_START = re.compile(r"[가-힣]")
+QUOTED_PHRASE_THEN_WORD = re.compile(r"[“\"][^”\"]*\s[^”\"]*[”\"] [가-힣]")
 MID_ELLIPSIS = re.compile(r"[가-힣A-Za-z0-9’”'\"]\s?(?:…|\.\.\.?)\s?[가-힣“‘'\"A-Za-z]")
 
 
 def noise_reason(text: str, min_chars: int = 20) -> str:
     """Why ``text`` cannot appear in a summary; ``""`` when it can."""
     stripped = text.strip()
-    if len(stripped) < min_chars:
+    if not stripped:
         return "too_short"
     for reason, pattern in HARD_REASONS:
         if pattern.search(stripped):
@@ -94,6 +93,8 @@ def noise_reason(text: str, min_chars: int = 20) -> str:
     if MID_ELLIPSIS.search(stripped):
         # "…" inside a sentence marks a sub-heading pasted into the body.
         return "heading_glued"
+    if len(stripped) < min_chars:
+        return "too_short"  # complete but says little ("한국은 정반대다.")
     return ""
 
 
@@ -111,23 +112,13 @@ def quotes_balanced(text: str) -> bool:
 
 
 def _quote_then_bare_word(text: str) -> bool:
-    """A quotation followed by a bare word is a headline run into the sentence.
+    """A quoted phrase followed by a bare word is a headline run into the sentence.
 
-    In running Korean prose a closing quote is followed by a particle ("”고",
+    In running Korean prose a closing double quote is followed by a particle ("”고",
     "”며", "”라는"); ``"사용 내역 공개 등 폐쇄적" 인천시 부평구…`` is a sub-headline.
+    Single quotes name things (‘GPT-4.1’ 시리즈) and are left alone.
     """
-    if not QUOTE_MARKS.search(text):
-        return False
-    straight = 0
-    for i, ch in enumerate(text[:-2]):
-        if ch == '"':
-            straight += 1
-            closing = straight % 2 == 0
-        else:
-            closing = ch in "”’"
-        if closing and i > 0 and text[i + 1] == " " and HANGUL_START.match(text, i + 2):
-            return True
-    return False
+    return bool(QUOTED_PHRASE_THEN_WORD.search(text))
 
 
 def prefix_length(text: str) -> int:
@@ -136,7 +127,7 @@ def prefix_length(text: str) -> int:
     for _ in range(4):
         for pattern in PREFIXES:
             match = pattern.match(text, cut)
-            if match and match.end() > cut and len(text) - match.end() >= 20:
+            if match and match.end() > cut and len(text) - match.end() >= 10:
                 cut = match.end()
                 break
         else:

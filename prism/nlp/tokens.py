@@ -129,15 +129,18 @@ class KonlpyTokenizer(_LazyTagger):
                     "not installed. Install them (konlpy's install guide: "
                     "https://konlpy.org/en/latest/install/) or use 'okt'."
                 ) from exc
+        # PRISM_JVM_PATH picks a libjvm when several Java runtimes are installed.
+        jvm_path = os.environ.get("PRISM_JVM_PATH") or None
         try:
-            return getattr(tag, KONLPY_TAGGERS[self.name])()
+            return getattr(tag, KONLPY_TAGGERS[self.name])(jvmpath=jvm_path)
         except Exception as exc:
             raise TokenizerUnavailable(
                 f"Could not start the konlpy {KONLPY_TAGGERS[self.name]} tagger "
                 f"({exc}). "
                 "konlpy needs a Java runtime (JDK/JRE 8+): install one (Debian/Ubuntu: "
                 "apt-get install default-jre-headless; macOS: brew install openjdk) "
-                "and make sure `java` is on PATH or JAVA_HOME points at it."
+                "and make sure `java` is on PATH or JAVA_HOME points at it (or set "
+                "PRISM_JVM_PATH to the libjvm file)."
             ) from exc
 
     def _call(self, method: str, text: str) -> Any:
@@ -167,10 +170,19 @@ class KiwiTokenizer(_LazyTagger):
         return Kiwi()
 
     def _call(self, method: str, text: str) -> Any:
+        return [(token.form, token.tag) for token in self._tokenize(text)]
+
+    def _tokenize(self, text: str) -> list[Any]:
         if not text or not text.strip():
             return []
-        tagger = self._get()
-        return [(token.form, token.tag) for token in tagger.tokenize(text)]
+        # Kiwi is thread-safe and releases the GIL; no lock needed.
+        return self._get().tokenize(text)
+
+    def tokens(self, text: str) -> list[Token]:
+        """Kiwi reports offsets itself; they beat searching for forms."""
+        return [
+            Token(t.form, t.tag, t.start, t.start + t.len) for t in self._tokenize(text)
+        ]
 
 
 _tokenizers: dict[str, Tokenizer] = {}
@@ -201,6 +213,8 @@ def tokenize_with_offsets(
     not literally in the text (Komoran's ``ㄴ``, stems) get a zero-width position at
     the cursor so they still fall in the right sentence.
     """
+    if pos is None and isinstance(tokenizer, KiwiTokenizer):
+        return tokenizer.tokens(text)
     tagged = (pos or tokenizer.pos)(text)
     tokens: list[Token] = []
     cursor = 0
