@@ -201,3 +201,134 @@ def sample_edition(db) -> SampleEdition:
     newest = timezone.localdate() - dt.timedelta(days=3)
     demo_corpus_import(edition_date=newest)
     return SampleEdition(edition_date=newest + dt.timedelta(days=1), newest_day=newest)
+
+
+# ------------------------------------------------------------ summarization models
+
+TINY_MODEL_SUMMARY = (
+    "한국은행이 기준금리를 연 2.25%로 내렸다. 시장은 추가 인하 가능성에 주목하고 있다."
+)
+TINY_MODEL_TEXTS = [
+    "한국은행이 기준금리를 연 2.50%에서 2.25%로 0.25%포인트 내렸다. 내수 회복을 "
+    "뒷받침하기 위한 결정이다. 시장은 추가 인하 가능성에 주목하고 있다.",
+    "세진반도체가 북미 빅테크와 4조 8000억 원 규모의 고대역폭메모리 공급 계약을 "
+    "맺었다. 국내 반도체 기업의 단일 계약으로는 최대 규모다.",
+    "정부가 소상공인 배달비와 카드수수료를 최대 50만 원까지 지원한다. 3조 원 규모의 "
+    "저금리 대환대출도 공급한다.",
+]
+
+
+@dataclass(frozen=True)
+class TinyModel:
+    """A saved seq2seq model directory and the summary it was trained to write."""
+
+    path: Path
+    summary: str
+
+
+@pytest.fixture(scope="session")
+def tiny_seq2seq_model(tmp_path_factory) -> TinyModel:
+    """A tiny BART with its own Korean BPE tokenizer, saved with save_pretrained.
+
+    It is trained for a few steps to write ``TINY_MODEL_SUMMARY`` for any input, so
+    tests see real generation through the real ``from_pretrained`` loading path.
+    """
+    import torch
+    from tokenizers import (
+        Tokenizer,
+        decoders,
+        models,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
+    from transformers import (
+        BartConfig,
+        BartForConditionalGeneration,
+        PreTrainedTokenizerFast,
+    )
+
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    bpe = Tokenizer(models.BPE(unk_token="<unk>"))
+    bpe.pre_tokenizer = pre_tokenizers.Metaspace()
+    bpe.decoder = decoders.Metaspace()
+    bpe.train_from_iterator(
+        [*TINY_MODEL_TEXTS, TINY_MODEL_SUMMARY] * 3,
+        trainers.BpeTrainer(vocab_size=500, special_tokens=specials),
+    )
+    bpe.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)]
+    )
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=bpe,
+        bos_token="<s>",
+        pad_token="<pad>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        mask_token="<mask>",
+        model_max_length=128,
+    )
+    config = BartConfig(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=128,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+    )
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a tiny model trains fastest on one thread
+    try:
+        torch.manual_seed(0)
+        model = BartForConditionalGeneration(config)
+        inputs = tokenizer(TINY_MODEL_TEXTS, return_tensors="pt", padding=True)
+        labels = tokenizer(
+            [TINY_MODEL_SUMMARY] * len(TINY_MODEL_TEXTS), return_tensors="pt"
+        )["input_ids"]
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+        model.train()
+        for _ in range(120):
+            loss = model(**inputs, labels=labels).loss
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    finally:
+        torch.set_num_threads(threads)
+    path = tmp_path_factory.mktemp("tiny-kobart")
+    model.eval()
+    model.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return TinyModel(path, TINY_MODEL_SUMMARY)
+
+
+@pytest.fixture(scope="session")
+def silent_seq2seq_model(tiny_seq2seq_model, tmp_path_factory) -> TinyModel:
+    """The tiny model with its output bias forcing end-of-sequence: empty output."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    model = AutoModelForSeq2SeqLM.from_pretrained(tiny_seq2seq_model.path)
+    with torch.no_grad():
+        model.final_logits_bias[0, model.config.eos_token_id] = 1e4
+    path = tmp_path_factory.mktemp("silent-kobart")
+    model.save_pretrained(path)
+    AutoTokenizer.from_pretrained(tiny_seq2seq_model.path).save_pretrained(path)
+    return TinyModel(path, "")
+
+
+@pytest.fixture
+def fresh_summarizers():
+    """Forget summarizers cached per process, before and after the test."""
+    from prism.nlp.summarize import clear_summarizers
+
+    clear_summarizers()
+    yield
+    clear_summarizers()
