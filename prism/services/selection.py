@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from prism.conf import prism_settings
 from prism.models import Article, BriefingItem, ReaderType
-from prism.nlp.keywords import STOPWORDS, KeywordExtractor, candidates_from_tokens
-from prism.nlp.tokens import Token, Tokenizer, get_tokenizer, tokenize_with_offsets
+from prism.nlp.keywords import STOPWORDS, KeywordExtractor
+from prism.nlp.tokens import NOUN_TAGS, Tokenizer, get_tokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -104,20 +104,14 @@ def edition_window(
 
 @dataclass(frozen=True)
 class ArticleTerms:
-    """One article's index: noun counts and keyword candidates, made once."""
+    """One article's index: noun counts (headline nouns count extra), made once."""
 
     terms: Mapping[str, int]
     length: int
-    keyword_candidates: frozenset[str]
 
 
 _term_cache: OrderedDict[tuple[int, str, str], ArticleTerms] = OrderedDict()
 _term_cache_lock = threading.Lock()
-
-
-def index_text(headline: str, body: str) -> str:
-    """The part of an article that is indexed for selection."""
-    return f"{headline}\n{body[:INDEX_BODY_CHARS]}"
 
 
 def is_index_term(form: str) -> bool:
@@ -129,14 +123,13 @@ def is_index_term(form: str) -> bool:
     return any(ch.isalnum() for ch in form)
 
 
-def terms_from_tokens(text: str, tokens: Sequence[Token], title_end: int) -> Counter:
-    """Noun index terms (lower-cased), headline nouns counted ``HEADLINE_BOOST`` x."""
-    counts: Counter[str] = Counter()
-    for token in tokens:
-        if token.is_noun and is_index_term(token.form):
-            weight = HEADLINE_BOOST if token.start < title_end else 1
-            counts[token.form.lower()] += weight
-    return counts
+def noun_terms(tokenizer: Tokenizer, text: str) -> list[str]:
+    """The index terms of ``text``: its nouns (Latin ones too), lower-cased."""
+    return [
+        form.lower()
+        for form, tag in tokenizer.pos(text)
+        if tag in NOUN_TAGS and is_index_term(form)
+    ]
 
 
 def article_terms(article: Article, tokenizer: Tokenizer | None = None) -> ArticleTerms:
@@ -148,16 +141,11 @@ def article_terms(article: Article, tokenizer: Tokenizer | None = None) -> Artic
             _term_cache.move_to_end(key)
             return cached
     tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
-    text = index_text(article.headline, article.body)
-    tokens = tokenize_with_offsets(tokenizer, text)
-    title_end = len(article.headline)
-    terms = terms_from_tokens(text, tokens, title_end)
-    candidates = candidates_from_tokens(text, tokens, title_end=title_end)
-    entry = ArticleTerms(
-        terms=dict(terms),
-        length=sum(terms.values()),
-        keyword_candidates=frozenset(candidates),
-    )
+    counts: Counter[str] = Counter()
+    for term in noun_terms(tokenizer, article.headline):
+        counts[term] += HEADLINE_BOOST
+    counts.update(noun_terms(tokenizer, article.body[:INDEX_BODY_CHARS]))
+    entry = ArticleTerms(terms=dict(counts), length=sum(counts.values()))
     with _term_cache_lock:
         _term_cache[key] = entry
         while len(_term_cache) > TERM_CACHE_SIZE:
@@ -168,8 +156,7 @@ def article_terms(article: Article, tokenizer: Tokenizer | None = None) -> Artic
 def query_terms(keyword: str, tokenizer: Tokenizer | None = None) -> list[str]:
     """An interest keyword's index terms (``"AI 반도체"`` → ``["ai", "반도체"]``)."""
     tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
-    tokens = tokenize_with_offsets(tokenizer, keyword)
-    terms = [t.form.lower() for t in tokens if t.is_noun and is_index_term(t.form)]
+    terms = noun_terms(tokenizer, keyword)
     if not terms:
         compact = keyword.replace(" ", "").lower()
         terms = [compact] if compact else []
@@ -192,7 +179,6 @@ class CandidatePool:
     lengths: np.ndarray = field(repr=False)
     neighbors: list[dict[int, float]] = field(repr=False)
     story_vectors: list[dict[str, float]] = field(repr=False)
-    keyword_document_frequency: Counter = field(repr=False)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -210,11 +196,9 @@ class CandidatePool:
         articles = list(articles)
         terms = [article_terms(article, tokenizer) for article in articles]
         df: Counter[str] = Counter()
-        keyword_df: Counter[str] = Counter()
         rows: dict[str, list[int]] = {}
         tfs: dict[str, list[int]] = {}
         for index, entry in enumerate(terms):
-            keyword_df.update(entry.keyword_candidates)
             for term, count in entry.terms.items():
                 df[term] += 1
                 rows.setdefault(term, []).append(index)
@@ -235,7 +219,6 @@ class CandidatePool:
             lengths=np.asarray([max(entry.length, 1) for entry in terms], float),
             neighbors=_story_neighbors(vectors, df),
             story_vectors=vectors,
-            keyword_document_frequency=keyword_df,
         )
 
     def idf(self, term: str) -> float:
@@ -274,9 +257,26 @@ class CandidatePool:
     def keyword_extractor(self, tokenizer: Tokenizer | None = None) -> KeywordExtractor:
         """A keyword extractor whose IDF is learnt from this pool (no re-tokenizing)."""
         extractor = KeywordExtractor(tokenizer)
-        extractor.document_frequency = Counter(self.keyword_document_frequency)
+        extractor.document_frequency = PoolDocumentFrequency(self.document_frequency)
         extractor.documents = len(self.articles)
         return extractor
+
+
+class PoolDocumentFrequency(Counter):
+    """Keyword document frequencies derived from the pool's noun index.
+
+    A keyphrase ("관세 대응") is as rare as its rarest word; a compound the index
+    split ("퓨리오사AI") and never saw counts as rare. No second pass over the pool.
+    """
+
+    def __init__(self, noun_frequency: Mapping[str, int]) -> None:
+        super().__init__()
+        self.noun_frequency = noun_frequency
+
+    def get(self, term: str, default: int = 0) -> int:  # type: ignore[override]
+        parts = [p.lower() for p in str(term).split()]
+        known = [self.noun_frequency[p] for p in parts if p in self.noun_frequency]
+        return min(known) if known else default
 
 
 def _story_vector(terms: Mapping[str, int], df: Counter, n: int) -> dict[str, float]:
