@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,9 +35,17 @@ from prism.services.subscribers import (
 )
 
 ARCHIVE_PAGE_SIZE = 30
+# What a card or an archive line shows: the rows need nothing else.
+LINK_FIELDS = ("edition_date", "headline", "reader_type__slug", "reader_type__name")
+CARD_FIELDS = (*LINK_FIELDS, "lead", "keywords")
 EDITIONS_PAGE_SIZE = 20
 # Sign-up logs the new account in directly; no password check to throttle here.
 SIGN_UP_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# Rendered public pages are shared by anonymous visitors for this long at most. Keys
+# carry the briefings' versions, so edits, publications and withdrawals show at once;
+# the timeout only bounds changes made elsewhere (a reader type renamed in the admin).
+PAGE_CACHE_SECONDS = 60
+PAGE_CACHE_PREFIX = "prism:page:v1"
 
 
 def _parse_edition_date(value: str) -> dt.date:
@@ -47,10 +59,54 @@ def _page(request: HttpRequest, queryset, size: int) -> Page:
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
+def _is_shared_view(request: HttpRequest) -> bool:
+    """Visitors without a session or messages all see the very same page."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _cached_page(
+    request: HttpRequest, key: str, build: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The page from the shared cache for anonymous visitors, else freshly built."""
+    if not _is_shared_view(request):
+        return build()
+    digest = hashlib.sha256(f"{key}:{prism_settings.PUBLISHER}".encode()).hexdigest()
+    cache_key = f"{PAGE_CACHE_PREFIX}:{digest}"
+    content = cache.get(cache_key)
+    if content is not None:
+        return HttpResponse(content)
+    response = build()
+    # A page that used a CSRF token or set a cookie belongs to one visitor only.
+    personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    if response.status_code == 200 and not personal:
+        cache.set(cache_key, response.content, PAGE_CACHE_SECONDS)
+    return response
+
+
+def _published_stamp() -> str:
+    """Changes whenever a briefing is published, withdrawn or edited while live."""
+    stamp = Briefing.objects.published().aggregate(
+        count=Count("pk"), latest=Max("updated_at")
+    )
+    latest = stamp["latest"].isoformat() if stamp["latest"] else "-"
+    return f"{stamp['count']}:{latest}"
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Today's published briefings, one card per reader type (else the latest day)."""
-    published = Briefing.objects.published().select_related("reader_type")
+    key = f"home:{timezone.localdate()}:{_published_stamp()}"
+    return _cached_page(request, key, lambda: _render_home(request))
+
+
+def _render_home(request: HttpRequest) -> HttpResponse:
+    published = (
+        Briefing.objects.published()
+        .select_related("reader_type")
+        .only(*CARD_FIELDS)
+        .order_by("reader_type__ordering", "reader_type_id")
+    )
     edition_date = timezone.localdate()
     briefings = list(published.for_edition(edition_date))
     if not briefings:
@@ -71,10 +127,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def briefing_archive(request: HttpRequest) -> HttpResponse:
     """Published editions, newest first, filtered by reader type and date range."""
+    key = f"archive:{request.GET.urlencode()}:{_published_stamp()}"
+    return _cached_page(request, key, lambda: _render_archive(request))
+
+
+def _render_archive(request: HttpRequest) -> HttpResponse:
     form = ArchiveFilterForm(request.GET or None)
     briefings = (
         Briefing.objects.published()
         .select_related("reader_type")
+        .only(*LINK_FIELDS)
         .order_by("-edition_date", "reader_type__ordering", "reader_type_id")
     )
     # Invalid fields are left out of cleaned_data, so only the valid filters apply;
@@ -93,10 +155,10 @@ def briefing_archive(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _briefing_etag(briefing: Briefing, request: HttpRequest) -> str:
+def _briefing_etag(stamp: dict, request: HttpRequest) -> str:
     """A weak validator: the briefing's version and the viewer (the nav differs)."""
     viewer = request.user.pk if request.user.is_authenticated else 0
-    basis = f"{briefing.pk}:{briefing.version}:{briefing.updated_at.isoformat()}"
+    basis = f"{stamp['pk']}:{stamp['version']}:{stamp['updated_at'].isoformat()}"
     digest = hashlib.sha256(f"{basis}:{viewer}".encode()).hexdigest()[:32]
     return f'W/"{digest}"'
 
@@ -104,27 +166,39 @@ def _briefing_etag(briefing: Briefing, request: HttpRequest) -> str:
 @require_GET
 def briefing_detail(request: HttpRequest, edition_date: str, slug: str) -> HttpResponse:
     """One published briefing in the newspaper's layout, with conditional GET."""
-    briefing = get_object_or_404(
-        Briefing.objects.published().with_content(),
-        edition_date=_parse_edition_date(edition_date),
-        reader_type__slug=slug,
+    # One small query answers 404s, 304s and cached pages; the content only on a miss.
+    stamp = (
+        Briefing.objects.published()
+        .filter(edition_date=_parse_edition_date(edition_date), reader_type__slug=slug)
+        .order_by()  # at most one row: skip the default ordering's join
+        .values("pk", "version", "updated_at")[:1]
     )
-    etag = _briefing_etag(briefing, request)
-    last_modified = briefing.updated_at.timestamp()
-    response = get_conditional_response(
-        request, etag=etag, last_modified=int(last_modified)
-    )
+    stamp = stamp[0] if stamp else None
+    if stamp is None:
+        raise Http404("발행된 브리핑이 없습니다.")
+    etag = _briefing_etag(stamp, request)
+    last_modified = int(stamp["updated_at"].timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        context = {
-            "briefing": briefing,
-            "canonical_url": request.build_absolute_uri(briefing.get_absolute_url()),
-            "publisher": prism_settings.PUBLISHER,
-        }
-        response = render(request, "prism/briefing_detail.html", context)
+        key = f"detail:{stamp['pk']}:{stamp['version']}:{stamp['updated_at']}"
+        response = _cached_page(
+            request, key, lambda: _render_detail(request, stamp["pk"])
+        )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, no_cache=True, private=request.user.is_authenticated)
     return response
+
+
+def _render_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Still from published(): the briefing may have been withdrawn a moment ago.
+    briefing = get_object_or_404(Briefing.objects.published().with_content(), pk=pk)
+    context = {
+        "briefing": briefing,
+        "canonical_url": request.build_absolute_uri(briefing.get_absolute_url()),
+        "publisher": prism_settings.PUBLISHER,
+    }
+    return render(request, "prism/briefing_detail.html", context)
 
 
 @require_GET

@@ -313,3 +313,45 @@ def test_pages_are_mobile_ready_and_styled(client, make_briefing):
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
     assert "prism/prism.css" in html
     assert '<html lang="ko">' in html
+
+
+def test_anonymous_pages_are_served_from_cache_but_never_stale(
+    client, make_briefing, make_role_user
+):
+    briefing = _published(make_briefing, headline="처음 제목")
+    url = briefing.get_absolute_url()
+    assert _count_queries(client, url) == 5  # the page is built once...
+    assert _count_queries(client, url) == 1  # ...then one query checks it is live
+    # An edit (a new version) is shown at once.
+    Briefing.objects.filter(pk=briefing.pk).update(
+        headline="고친 제목",
+        version=briefing.version + 1,
+        updated_at=timezone.now() + dt.timedelta(seconds=1),
+    )
+    assert "고친 제목" in client.get(url).content.decode()
+    archive = client.get(reverse("prism:briefing_archive")).content.decode()
+    assert "고친 제목" in archive
+    # Withdrawn: gone from every page at once, though the pages were cached.
+    Briefing.objects.filter(pk=briefing.pk).update(
+        status=Briefing.Status.UNPUBLISHED,
+        updated_at=timezone.now() + dt.timedelta(seconds=2),
+    )
+    assert client.get(url).status_code == 404
+    for page in (reverse("prism:home"), reverse("prism:briefing_archive")):
+        assert "고친 제목" not in client.get(page).content.decode()
+
+
+def test_signed_in_readers_never_get_the_shared_page(
+    client, make_briefing, make_role_user
+):
+    briefing = _published(make_briefing)
+    anonymous = client.get(briefing.get_absolute_url()).content.decode()
+    assert "로그아웃" not in anonymous
+    client.force_login(make_role_user("subscriber"))
+    signed_in = client.get(briefing.get_absolute_url()).content.decode()
+    assert "로그아웃" in signed_in and "내 프로필" in signed_in
+    client.logout()
+    assert _count_queries(client, briefing.get_absolute_url()) == 1  # shared page
+    # A visitor with a pending message gets a page built for them (with it).
+    client.cookies["messages"] = "x"
+    assert _count_queries(client, briefing.get_absolute_url()) == 5

@@ -1,0 +1,409 @@
+"""Load test of the public site: briefing detail and archive beside a bare Django view.
+
+Builds a throwaway SQLite database with a realistic archive (published briefings for
+several reader types over many days), serves it with gunicorn (2 sync workers,
+DEBUG off, the full middleware stack) on loopback, and drives it with ``wrk`` (Debian
+package ``wrk``), falling back to a small Python load generator where wrk is missing.
+Every URL is measured in the same run, so the bare view is the ceiling on this
+machine. Prints a table and writes it to the "## Site and API" section of
+BENCHMARKS.md (``--no-write`` to skip).
+
+    .venv/bin/python bench/site_load.py [--duration 15] [--connections 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import itertools
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "BENCHMARKS.md"
+SECTION = "## Site and API"
+DAYS = 60
+READER_TYPES = 5
+
+LEAD = (
+    "국내 AI 기술 개발의 가장 큰 걸림돌은 인프라 부족으로 나타났다. " * 4
+    + "\n"
+    + "중국의 AI 스타트업 딥시크는 저사양 칩으로 비슷한 성능을 냈다. " * 4
+)
+BODY = "한국은행이 기준금리를 동결했다. 시장은 연내 인하를 점친다. " * 8
+ARTICLE_NUMBERS = itertools.count(1)
+SUMMARY = "AI 연구 인프라가 부족하다. 전력이 모자란다. 인재도 부족하다."
+
+SETTINGS_MODULE = """
+from newsroom.settings import *  # noqa: F403
+
+ROOT_URLCONF = "prism_site_bench_urls"
+# Persistent connections, as the PostgreSQL configuration has (conn_max_age=60).
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+"""
+
+URLS_MODULE = """
+from django.http import HttpResponse
+from django.urls import path
+
+from newsroom.urls import urlpatterns as newsroom_urlpatterns
+
+
+def bare(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench/bare/", bare), *newsroom_urlpatterns]
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_environment(workdir: Path) -> dict[str, str]:
+    """A production-like configuration (DEBUG off) on a throwaway database."""
+    (workdir / "prism_site_bench_settings.py").write_text(SETTINGS_MODULE)
+    (workdir / "prism_site_bench_urls.py").write_text(URLS_MODULE)
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT)]),
+        "DJANGO_SETTINGS_MODULE": "prism_site_bench_settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "PRISM_VAR_DIR": str(workdir),
+        "PRISM_SQLITE_PATH": str(workdir / "bench.sqlite3"),
+        "PRISM_LOG_LEVEL": "WARNING",
+        "PRISM_API_ANON_RATE": "1000000/minute",
+        "DJANGO_STATIC_ROOT": str(workdir),
+    }
+
+
+def populate(env: dict[str, str]) -> tuple[int, str, str]:
+    """Migrate and fill the database; returns (briefings, a slug, today's date)."""
+    os.environ.update(env)
+    sys.path[:0] = env["PYTHONPATH"].split(os.pathsep)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from prism.models import Briefing, ReaderType
+
+    call_command("migrate", verbosity=0)
+    today = timezone.localdate()
+    reader_types = list(ReaderType.objects.filter(is_active=True)[:READER_TYPES])
+    with transaction.atomic():  # one transaction: thousands of inserts
+        for days in range(DAYS):
+            for reader_type in reader_types:
+                create_briefing(reader_type, today - dt.timedelta(days=days))
+    count = Briefing.objects.published().count()
+    connection.close()  # gunicorn's workers open their own
+    return count, reader_types[0].slug, today.isoformat()
+
+
+def create_briefing(reader_type, edition_date: dt.date) -> None:
+    """A published briefing shaped like the real ones: 3 sections, 6 items."""
+    from django.utils import timezone
+
+    from prism.conf import prism_settings
+    from prism.models import Article, Briefing, BriefingItem, BriefingSection
+
+    briefing = Briefing.objects.create(
+        reader_type=reader_type,
+        edition_date=edition_date,
+        status="published",
+        published_at=timezone.now(),
+        headline=f"{reader_type.name} 브리핑 {edition_date}",
+        header_line=prism_settings.HEADER_LINE,
+        editors_note=prism_settings.EDITORS_NOTE,
+        lead=LEAD,
+        keywords=["경량 AI 모델", "46파이 배터리", "B2B AI 시장", "특화 분야", "규제"],
+        footer=prism_settings.footer,
+    )
+    for position in range(1, 4):
+        BriefingSection.objects.create(
+            briefing=briefing, position=position, heading=f"주제 {position}", body=LEAD
+        )
+    for rank in range(1, 7):
+        number = next(ARTICLE_NUMBERS)
+        article = Article.objects.create(
+            headline=f"기사 {number}: 반도체 수출 석 달째 증가",
+            body_raw=BODY,
+            body=BODY,
+            url=f"https://news.example.com/{number}",
+            published_at=timezone.now(),
+            content_hash=f"{number:064d}",
+        )
+        BriefingItem.objects.create(
+            briefing=briefing,
+            rank=rank,
+            group="interest" if rank <= 3 else "reference",
+            article=article,
+            headline=article.headline,
+            summary=SUMMARY,
+        )
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+            "newsroom.wsgi:application",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/bench/bare/")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def check_page(port: int, path: str) -> None:
+    """Fail loudly instead of measuring an error page."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    if response.status != 200:
+        raise SystemExit(f"{path} answered {response.status}")
+
+
+def _milliseconds(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str, *, duration: int, connections: int, threads: int) -> tuple:
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    if "Latency Distribution" not in output:
+        raise SystemExit(f"wrk measured nothing at {url}:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _milliseconds(re.search(r"^\s+50%\s+(\S+)$", output, re.M).group(1))
+    p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)$", output, re.M).group(1))
+    errors = 0
+    for pattern in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: .*"):
+        match = re.search(pattern, output)
+        if match and match.groups():
+            errors += int(match.group(1))
+        elif match:
+            errors += sum(int(n) for n in re.findall(r"\d+", match.group(0)))
+    return rate, p50, p99, errors
+
+
+def run_python_load(port: int, path: str, *, duration: int, connections: int) -> tuple:
+    """A keep-alive load generator for machines without wrk (less precise)."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + duration
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        local: list[float] = []
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[0] += 1
+            except OSError:
+                errors[0] += 1
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            local.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(local)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    percentiles = statistics.quantiles(latencies, n=100)
+    return len(latencies) / duration, percentiles[49], percentiles[98], errors[0]
+
+
+def measure_once(port: int, path: str, duration: int, args) -> tuple:
+    if shutil.which("wrk"):
+        url = f"http://127.0.0.1:{port}{path}"
+        return run_wrk(
+            url, duration=duration, connections=args.connections, threads=args.threads
+        )
+    return run_python_load(port, path, duration=duration, connections=args.connections)
+
+
+def measure_all(port: int, targets: list[tuple[str, str]], args) -> list[Result]:
+    """Interleaved runs, medians per URL: a busy neighbour skews one run, not all."""
+    for _, path in targets:
+        check_page(port, path)
+        measure_once(port, path, 2, args)  # warm-up: caches, connections
+    rounds: dict[str, list[tuple]] = {path: [] for _, path in targets}
+    for _ in range(args.rounds):
+        for _, path in targets:
+            rounds[path].append(measure_once(port, path, args.duration, args))
+    results = []
+    for name, path in targets:
+        runs = rounds[path]
+        results.append(
+            Result(
+                name,
+                path,
+                statistics.median(run[0] for run in runs),
+                statistics.median(run[1] for run in runs),
+                statistics.median(run[2] for run in runs),
+                sum(run[3] for run in runs),
+            )
+        )
+    return results
+
+
+def table(results: list[Result], bare: Result) -> str:
+    lines = [
+        "| page | path | req/s | share of bare | p50 ms | p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        share = result.requests_per_second / bare.requests_per_second
+        lines.append(
+            f"| {result.name} | `{result.path}` | {result.requests_per_second:.0f} "
+            f"| {share:.0%} | {result.p50_ms:.1f} | {result.p99_ms:.1f} "
+            f"| {result.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def write_section(body: str) -> None:
+    """Replace (or append) this benchmark's section, leaving the others alone."""
+    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
+    if not text:
+        text = "# Benchmarks\n"
+    section = f"{SECTION}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip() + "\n"
+    else:
+        text = text.rstrip() + "\n\n" + section
+    BENCHMARKS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per URL")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="prism-site-bench-") as tmp:
+        env = bench_environment(Path(tmp))
+        count, slug, today = populate(env)
+        port = free_port()
+        server = start_gunicorn(env, port)
+        try:
+            targets = [
+                ("bare Django view", "/bench/bare/"),
+                ("briefing detail", f"/briefings/{today}/{slug}/"),
+                ("archive, page 1", "/briefings/"),
+                ("archive, page 5", "/briefings/?page=5"),
+                ("home", "/"),
+                ("API briefing list", "/api/briefings/"),
+            ]
+            results = measure_all(port, targets, args)
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
+
+    bare = results[0]
+    tool = "wrk " + (
+        subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
+        if shutil.which("wrk")
+        else "missing: Python load generator"
+    )
+    summary = table(results, bare)
+    notes = textwrap.dedent(
+        f"""\
+        `bench/site_load.py`, {dt.date.today():%Y-%m-%d}: gunicorn 27, 2 sync
+        workers, DEBUG off, full middleware stack (sessions, CSRF, CSP, WhiteNoise,
+        axes), SQLite file (WAL), {count} published briefings ({READER_TYPES} reader
+        types x {DAYS} days, 6 items each). Load: {tool}, {args.connections}
+        connections, {args.threads} threads; {args.rounds} interleaved runs of
+        {args.duration} s per URL after a 2 s warm-up, medians reported; loopback,
+        {os.cpu_count()}-core machine
+        ({platform.python_implementation()} {platform.python_version()}), load
+        generator and server sharing the cores. Target: detail and archive at >= 50%
+        of the bare view's throughput, p99 < 50 ms at 8 connections.
+        """
+    )
+    print(summary)
+    if not args.no_write:
+        write_section(notes + "\n" + summary)
+        print(f"\nwritten to {BENCHMARKS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
