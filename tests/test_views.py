@@ -355,3 +355,15 @@ def test_signed_in_readers_never_get_the_shared_page(
     # A visitor with a pending message gets a page built for them (with it).
     client.cookies["messages"] = "x"
     assert _count_queries(client, briefing.get_absolute_url()) == 5
+
+
+def test_the_site_speaks_korean_whatever_the_browser_asks(client, make_briefing):
+    briefing = _published(make_briefing)
+    headers = {"accept-language": "en-US,en;q=0.9"}
+    html = client.get(
+        reverse("prism:briefing_archive"), {"date_from": "nope"}, headers=headers
+    ).content.decode()
+    weekday = "월화수목금토일"[briefing.edition_date.weekday()]
+    assert f"({weekday}요일)" in html
+    assert "올바른 날짜를 입력하세요." in html
+    assert "Enter a valid date" not in html
