@@ -208,7 +208,9 @@ class CandidatePool:
             for term in rows
         }
         vectors = [_story_vector(entry.terms, df, len(articles)) for entry in terms]
-        counts = np.asarray(duplicate_counts or [0] * len(articles), dtype=float)
+        if duplicate_counts is None:
+            duplicate_counts = [0] * len(articles)
+        counts = np.asarray(duplicate_counts, dtype=float)
         return cls(
             window=window,
             articles=articles,
@@ -650,7 +652,10 @@ def _notes(
     selection: Selection, scores: _Scores, excluded: set[int], available: int
 ) -> list[str]:
     """What editors should know about this selection (shortfalls, weak matches)."""
-    notes: list[str] = []
+    notes = [
+        f"후보: {_window_label(selection.window)} 발행 기사 {available}건 "
+        f"(유사 중복·본문 {prism_settings.MIN_BODY_CHARS}자 미만 제외)."
+    ]
     wanted = int(prism_settings.ITEMS_PER_BRIEFING)
     found = len(selection.items)
     if found < wanted:
