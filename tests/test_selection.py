@@ -290,7 +290,5 @@ def test_selection_weights_come_from_settings(sample_edition, settings):
     newest = sorted(
         (a.published_at for a in pool.articles), reverse=True
     )  # the three picks are among the newest stories
-    assert min(
-        i.article.published_at for i in selection.interest_items
-    ) >= newest[8]
+    assert min(i.article.published_at for i in selection.interest_items) >= newest[8]
     assert recency == sorted(recency, reverse=True)
