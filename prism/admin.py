@@ -41,6 +41,7 @@ from prism.models import (
     ShareLink,
     Subscriber,
 )
+from prism.services.audit import action_label, admin_log
 from prism.services.share_links import share_link_is_active, share_link_revoke
 from prism.services.workflow import (
     WorkflowError,
@@ -615,11 +616,15 @@ class BriefingRevisionAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "briefing", "action", "actor", "comment"]
+    list_display = ["created_at", "briefing", "action_display", "actor", "comment"]
     list_filter = ["action"]
     list_select_related = ["briefing__reader_type", "actor"]
     search_fields = ["comment", "action"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("동작"), ordering="action")
+    def action_display(self, event: AuditEvent) -> str:
+        return f"{action_label(event.action)} ({event.action})"
 
     def has_add_permission(self, request):
         return False
@@ -671,8 +676,11 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["revoke"], description=_("선택한 공유 링크 취소"))
     def revoke_links(self, request, queryset):
-        for link in queryset:
+        for link in queryset.select_related("briefing"):
             share_link_revoke(link=link, user=request.user)
+            admin_log(
+                user=request.user, briefing=link.briefing, message="공유 링크 취소"
+            )
         self.message_user(request, f"공유 링크 {queryset.count()}개를 취소했습니다.")
 
 

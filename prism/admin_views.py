@@ -290,7 +290,7 @@ def workflow_context(request: HttpRequest, briefing: Briefing) -> dict[str, Any]
         if briefing.status == Briefing.Status.PUBLISHED
         else "",
         "edit_metrics": _metric_rows(briefing_edit_metrics(briefing)),
-        "audit_events": list(briefing_audit_trail(briefing)[:15]),
+        "audit_events": briefing_audit_trail(briefing, limit=15),
     }
 
 
@@ -343,7 +343,7 @@ def history_context(request: HttpRequest, briefing: Briefing) -> dict[str, Any]:
         "can_revoke": user.has_perm("prism.change_sharelink"),
         "share_links": links,
         "share_max_hours": prism_settings.SHARE_LINK_MAX_AGE_HOURS,
-        "audit_events": list(briefing_audit_trail(briefing)),
+        "audit_events": briefing_audit_trail(briefing),
     }
 
 

@@ -332,3 +332,36 @@ def fresh_summarizers():
     clear_summarizers()
     yield
     clear_summarizers()
+
+
+# --- Transactional tests (live_server, threads): data migrations' rows ----------------
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_in_transactional_tests(request):
+    """A transactional test starts after another one flushed the database, rows made
+    by data migrations included (reader types, editorial groups): put them back.
+
+    Re-runs those migrations' own functions on the migration state, which are
+    idempotent; ``serialized_rollback`` is avoided on purpose, as it collides with
+    the content types a plain flush recreates.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker
+        and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    state_apps = MigrationLoader(connection).project_state().apps
+    for module, function in [
+        ("prism.migrations.0002_default_reader_types", "create_reader_types"),
+        ("prism.migrations.0003_editorial_groups", "create_groups"),
+    ]:
+        getattr(importlib.import_module(module), function)(state_apps, None)

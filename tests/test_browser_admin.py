@@ -72,7 +72,7 @@ def click_transition(page, action: str) -> None:
         page.click(f"button.prism-button-{action}")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_editor_and_chief_take_a_draft_to_the_public_page(
     transactional_db, live_server, browser, make_briefing, make_role_user, settings
 ):

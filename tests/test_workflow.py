@@ -757,7 +757,7 @@ def test_browser_line_endings_are_not_an_edit(generated, editor):
     assert briefing.lead == "첫 문단이다.\n\n둘째 문단이다."
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_the_same_moment_publish_once(make_briefing):
     import threading
 

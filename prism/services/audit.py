@@ -9,6 +9,34 @@ from django.db import transaction
 
 from prism.models import AuditEvent, Briefing, BriefingRevision
 
+# What editors read for each action code (codes stay stable for tools and tests).
+ACTION_LABELS = {
+    "generated": "AI 초안 생성",
+    "generation_skipped": "재생성 건너뜀",
+    "edited": "편집",
+    "submitted": "검토 요청",
+    "changes_requested": "수정 요청",
+    "approved": "승인",
+    "approval_reset": "승인 해제(수정됨)",
+    "scheduled": "발행 예약",
+    "unscheduled": "예약 취소",
+    "schedule_failed": "예약 발행 실패",
+    "published": "발행",
+    "unpublished": "발행 취소",
+    "corrected": "정정",
+    "reopened": "다시 편집",
+    "spiked": "폐기",
+    "restored": "복원",
+    "revision_restored": "이전 버전 복원",
+    "share_link_created": "공유 링크 생성",
+    "share_link_revoked": "공유 링크 취소",
+}
+
+
+def action_label(action: str) -> str:
+    """The Korean label of an audit action code (the code itself if unknown)."""
+    return ACTION_LABELS.get(action, action)
+
 
 @transaction.atomic
 def audit_record(
@@ -46,8 +74,12 @@ def admin_log(*, user, briefing: Briefing, message: str) -> LogEntry | None:
     )
 
 
-def briefing_audit_trail(briefing: Briefing):
-    """The briefing's audit events, newest first, with actors and revisions loaded."""
-    return briefing.audit_events.select_related("actor", "revision").order_by(
+def briefing_audit_trail(briefing: Briefing, limit: int | None = None):
+    """The briefing's audit events, newest first, each with its ``label``."""
+    events = briefing.audit_events.select_related("actor", "revision").order_by(
         "-created_at", "-id"
     )
+    events = list(events[:limit] if limit else events)
+    for event in events:
+        event.label = action_label(event.action)
+    return events
