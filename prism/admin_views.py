@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -93,19 +94,22 @@ def _change_url(briefing: Briefing) -> str:
 def status_counts(queryset) -> list[dict[str, Any]]:
     """Briefings per status (all dates and today) for the changelist header."""
     today = timezone.localdate()
-    rows = []
-    base = queryset.model.objects.all()
-    for value, label in Briefing.Status.choices:
-        rows.append(
-            {
-                "status": value,
-                "label": label,
-                "count": base.filter(status=value).count(),
-                "today": base.filter(status=value, edition_date=today).count(),
-                "url": f"?status__exact={value}",
-            }
-        )
-    return rows
+    totals = dict(queryset.model.objects.values_list("status").annotate(n=Count("pk")))
+    todays = dict(
+        queryset.model.objects.filter(edition_date=today)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {
+            "status": value,
+            "label": label,
+            "count": totals.get(value, 0),
+            "today": todays.get(value, 0),
+            "url": f"?status__exact={value}",
+        }
+        for value, label in Briefing.Status.choices
+    ]
 
 
 def source_article_context(item: BriefingItem) -> dict[str, Any]:
