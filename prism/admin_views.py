@@ -373,12 +373,17 @@ def briefing_transition_view(
         if publish_at is not None and timezone.is_naive(publish_at):
             publish_at = timezone.make_aware(publish_at)
     try:
+        expected_version = int(request.POST.get("version", ""))
+    except ValueError:
+        expected_version = None
+    try:
         briefing_transition(
             briefing=briefing,
             user=request.user,
             action=action,
             comment=comment,
             publish_at=publish_at,
+            expected_version=expected_version,
         )
     except WorkflowPermissionDenied as error:
         raise PermissionDenied(str(error)) from error

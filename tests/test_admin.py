@@ -452,3 +452,25 @@ def test_revision_and_audit_admin_are_read_only(client, generated, make_role_use
     response = client.post(change, {"comment": "조작"})
     assert response.status_code == 403
     assert client.get(reverse("admin:prism_auditevent_add")).status_code == 403
+
+
+def test_approve_button_refuses_a_version_the_chief_did_not_see(
+    client, generated, editor, chief
+):
+    briefing = generated(status=S.IN_REVIEW)
+    client.force_login(chief)
+    page = client.get(url("change", briefing.pk)).content.decode()
+    assert 'name="version" value="1"' in page
+    workflow.briefing_save_edit(
+        briefing=Briefing.objects.get(pk=briefing.pk),
+        user=editor,
+        data={"lead": "승인 직전에 바뀐 리드."},
+        base_version=1,
+    )
+    response = client.post(
+        url("transition", briefing.pk, "approve"), {"version": "1"}, follow=True
+    )
+    assert "바뀐 내용을 확인한 뒤 다시 결정하세요" in response.content.decode()
+    briefing.refresh_from_db()
+    assert briefing.status == S.IN_REVIEW
+    assert not AuditEvent.objects.filter(briefing=briefing, action="approved").exists()

@@ -814,3 +814,23 @@ def test_publishing_queues_the_digest_after_commit(
     assert [(t["func"], t["args"]) for t in queued] == [
         ("prism.tasks.send_briefing_digest", (briefing.pk,))
     ]
+
+
+def test_a_decision_on_an_outdated_version_is_refused(generated, editor, chief):
+    briefing = generated(status=S.IN_REVIEW)
+    seen = briefing.version
+    workflow.briefing_save_edit(
+        briefing=Briefing.objects.get(pk=briefing.pk),
+        user=editor,
+        data={"lead": "검토 중에 바뀐 리드."},
+        base_version=seen,
+    )
+    with pytest.raises(EditConflict, match="다시 결정하세요"):
+        workflow.briefing_approve(briefing=briefing, user=chief, expected_version=seen)
+    briefing.refresh_from_db()
+    assert briefing.status == S.IN_REVIEW
+    assert briefing.approved_version is None
+    workflow.briefing_approve(
+        briefing=briefing, user=chief, expected_version=briefing.version
+    )
+    assert briefing.approved_version == seen + 1

@@ -80,12 +80,18 @@ class PublishGuardError(WorkflowError):
 class EditConflict(WorkflowError):
     """The edit was based on an outdated version of the briefing."""
 
-    def __init__(self, *, base_version: int, current_version: int) -> None:
+    def __init__(
+        self,
+        *,
+        base_version: int,
+        current_version: int,
+        hint: str = "변경 내용을 비교한 뒤 다시 편집하세요.",
+    ) -> None:
         self.base_version = base_version
         self.current_version = current_version
         super().__init__(
-            f"다른 사람이 먼저 저장했습니다(편집 시작 버전 v{base_version}, "
-            f"현재 버전 v{current_version}). 변경 내용을 비교한 뒤 다시 편집하세요."
+            f"다른 사람이 먼저 저장했습니다(보고 있던 버전 v{base_version}, "
+            f"현재 버전 v{current_version}). {hint}"
         )
 
 
@@ -301,10 +307,23 @@ def _sync(target: Briefing, source: Briefing) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _begin(briefing: Briefing, user, action: str, comment: str) -> Briefing:
+def _begin(
+    briefing: Briefing,
+    user,
+    action: str,
+    comment: str,
+    expected_version: int | None = None,
+) -> Briefing:
     transition = TRANSITIONS[action]
     _check_permission(user, transition.permission, transition.label)
     locked = _lock(briefing)
+    if expected_version is not None and int(expected_version) != locked.version:
+        # The person decided on a version they saw; never apply it to a newer one.
+        raise EditConflict(
+            base_version=int(expected_version),
+            current_version=locked.version,
+            hint="바뀐 내용을 확인한 뒤 다시 결정하세요.",
+        )
     if locked.status not in transition.sources:
         allowed = ", ".join(str(Status(s).label) for s in sorted(transition.sources))
         raise IllegalTransition(
@@ -378,10 +397,10 @@ def _transition_event(
 
 @transaction.atomic
 def briefing_submit_for_review(
-    *, briefing: Briefing, user, comment: str = ""
+    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
 ) -> Briefing:
     """draft → in_review; chief editors are notified."""
-    locked = _begin(briefing, user, "submit", comment)
+    locked = _begin(briefing, user, "submit", comment, expected_version)
     source = locked.status
     _commit_state(locked, source, status=Status.IN_REVIEW)
     _transition_event(
@@ -393,9 +412,11 @@ def briefing_submit_for_review(
 
 
 @transaction.atomic
-def briefing_request_changes(*, briefing: Briefing, user, comment: str) -> Briefing:
+def briefing_request_changes(
+    *, briefing: Briefing, user, comment: str, expected_version: int | None = None
+) -> Briefing:
     """in_review → draft with a required comment; the submitter is notified."""
-    locked = _begin(briefing, user, "request_changes", comment)
+    locked = _begin(briefing, user, "request_changes", comment, expected_version)
     source = locked.status
     _commit_state(locked, source, status=Status.DRAFT, approved_version=None)
     _transition_event(
@@ -413,9 +434,11 @@ def briefing_request_changes(*, briefing: Briefing, user, comment: str) -> Brief
 
 
 @transaction.atomic
-def briefing_approve(*, briefing: Briefing, user, comment: str = "") -> Briefing:
+def briefing_approve(
+    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
+) -> Briefing:
     """in_review → approved, binding the approval to the current version."""
-    locked = _begin(briefing, user, "approve", comment)
+    locked = _begin(briefing, user, "approve", comment, expected_version)
     source = locked.status
     revision = ensure_current_revision(locked)
     _commit_state(
@@ -438,10 +461,15 @@ def briefing_approve(*, briefing: Briefing, user, comment: str = "") -> Briefing
 
 @transaction.atomic
 def briefing_schedule(
-    *, briefing: Briefing, user, publish_at: dt.datetime, comment: str = ""
+    *,
+    briefing: Briefing,
+    user,
+    publish_at: dt.datetime,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> Briefing:
     """approved → scheduled: published automatically once ``publish_at`` is due."""
-    locked = _begin(briefing, user, "schedule", comment)
+    locked = _begin(briefing, user, "schedule", comment, expected_version)
     if publish_at is None:
         raise WorkflowError("발행 예약 시각을 입력하세요.")
     if timezone.is_naive(publish_at):
@@ -467,9 +495,11 @@ def briefing_schedule(
 
 
 @transaction.atomic
-def briefing_unschedule(*, briefing: Briefing, user, comment: str = "") -> Briefing:
+def briefing_unschedule(
+    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
+) -> Briefing:
     """scheduled → approved (the approval stays)."""
-    locked = _begin(briefing, user, "unschedule", comment)
+    locked = _begin(briefing, user, "unschedule", comment, expected_version)
     source = locked.status
     _commit_state(locked, source, status=Status.APPROVED, publish_at=None)
     _transition_event(
@@ -529,18 +559,22 @@ def _publish_locked(
 
 
 @transaction.atomic
-def briefing_publish(*, briefing: Briefing, user, comment: str = "") -> Briefing:
+def briefing_publish(
+    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
+) -> Briefing:
     """approved/scheduled → published, if the approved version is complete."""
-    locked = _begin(briefing, user, "publish", comment)
+    locked = _begin(briefing, user, "publish", comment, expected_version)
     _publish_locked(locked, user=user, comment=comment)
     _sync(briefing, locked)
     return briefing
 
 
 @transaction.atomic
-def briefing_unpublish(*, briefing: Briefing, user, comment: str) -> Briefing:
+def briefing_unpublish(
+    *, briefing: Briefing, user, comment: str, expected_version: int | None = None
+) -> Briefing:
     """published → unpublished (withdrawn from the site) with a required reason."""
-    locked = _begin(briefing, user, "unpublish", comment)
+    locked = _begin(briefing, user, "unpublish", comment, expected_version)
     source = locked.status
     _commit_state(locked, source, status=Status.UNPUBLISHED)
     _transition_event(
@@ -551,9 +585,11 @@ def briefing_unpublish(*, briefing: Briefing, user, comment: str) -> Briefing:
 
 
 @transaction.atomic
-def briefing_reopen(*, briefing: Briefing, user, comment: str = "") -> Briefing:
+def briefing_reopen(
+    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
+) -> Briefing:
     """unpublished → draft, to rework a withdrawn briefing through review again."""
-    locked = _begin(briefing, user, "reopen", comment)
+    locked = _begin(briefing, user, "reopen", comment, expected_version)
     source = locked.status
     _commit_state(locked, source, status=Status.DRAFT, approved_version=None)
     _transition_event(
@@ -564,9 +600,11 @@ def briefing_reopen(*, briefing: Briefing, user, comment: str = "") -> Briefing:
 
 
 @transaction.atomic
-def briefing_spike(*, briefing: Briefing, user, comment: str = "") -> Briefing:
+def briefing_spike(
+    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
+) -> Briefing:
     """draft/in_review → spiked: discarded but kept with its audit trail."""
-    locked = _begin(briefing, user, "spike", comment)
+    locked = _begin(briefing, user, "spike", comment, expected_version)
     source = locked.status
     _commit_state(locked, source, status=Status.SPIKED, approved_version=None)
     _transition_event(
@@ -577,9 +615,11 @@ def briefing_spike(*, briefing: Briefing, user, comment: str = "") -> Briefing:
 
 
 @transaction.atomic
-def briefing_restore(*, briefing: Briefing, user, comment: str = "") -> Briefing:
+def briefing_restore(
+    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
+) -> Briefing:
     """spiked → draft, unless another briefing took its reader type and date."""
-    locked = _begin(briefing, user, "restore", comment)
+    locked = _begin(briefing, user, "restore", comment, expected_version)
     taken = (
         Briefing.objects.live()
         .filter(reader_type_id=locked.reader_type_id, edition_date=locked.edition_date)
@@ -934,12 +974,21 @@ def briefing_transition(
     action: str,
     comment: str = "",
     publish_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Briefing:
-    """Run the button ``action`` (one of ACTION_FUNCTIONS) for a face."""
+    """Run the button ``action`` (one of ACTION_FUNCTIONS) for a face.
+
+    ``expected_version`` is the version the person saw when deciding; the action is
+    refused if the briefing changed since.
+    """
     function = ACTION_FUNCTIONS.get(action)
     if function is None:
         raise IllegalTransition(f"알 수 없는 동작입니다: {action}")
-    kwargs: dict[str, Any] = {"briefing": briefing, "user": user}
+    kwargs: dict[str, Any] = {
+        "briefing": briefing,
+        "user": user,
+        "expected_version": expected_version,
+    }
     if TRANSITIONS[action].comment != "none":
         kwargs["comment"] = comment
     if action == "schedule":
