@@ -28,6 +28,7 @@ from prism.admin_views import (
     status_counts,
     workflow_context,
 )
+from prism.conf import prism_settings
 from prism.models import (
     Article,
     ArticleSummary,
@@ -203,13 +204,25 @@ class BriefingAdminForm(forms.ModelForm):
                 code="edit_conflict",
             )
         if self.instance.status == Briefing.Status.PUBLISHED:
-            note = (cleaned.get("correction_note") or "").strip()
-            if not note:
-                self.add_error(
-                    "correction_note",
-                    _("발행된 브리핑을 고치려면 독자에게 보일 정정 안내를 입력하세요."),
-                )
+            self._clean_correction(cleaned)
         return cleaned
+
+    def _clean_correction(self, cleaned) -> None:
+        """A correction goes live at once: check the publish guards on the form."""
+        if not (cleaned.get("correction_note") or "").strip():
+            self.add_error(
+                "correction_note",
+                _("발행된 브리핑을 고치려면 독자에게 보일 정정 안내를 입력하세요."),
+            )
+        if "footer" in cleaned and cleaned["footer"].strip() != prism_settings.footer:
+            self.add_error(
+                "footer", f"저작권 문구는 ‘{prism_settings.footer}’이어야 합니다."
+            )
+        wanted = int(prism_settings.KEYWORDS_PER_BRIEFING)
+        if "keywords" in cleaned and len(cleaned["keywords"]) != wanted:
+            self.add_error("keywords", f"키워드는 {wanted}개여야 합니다.")
+        if "editors_note" in cleaned and not cleaned["editors_note"].strip():
+            self.add_error("editors_note", "편집자 주가 없습니다.")
 
 
 class BriefingSectionInline(admin.StackedInline):

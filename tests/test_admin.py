@@ -474,3 +474,30 @@ def test_approve_button_refuses_a_version_the_chief_did_not_see(
     briefing.refresh_from_db()
     assert briefing.status == S.IN_REVIEW
     assert not AuditEvent.objects.filter(briefing=briefing, action="approved").exists()
+
+
+def test_correction_form_checks_the_publish_guards_before_saving(
+    client, generated, chief
+):
+    briefing = generated(status=S.APPROVED, approved_version=1)
+    workflow.briefing_publish(briefing=briefing, user=chief)
+    client.force_login(chief)
+    data = change_form_data(client.get(url("change", briefing.pk)))
+    data.update(
+        correction_note="정정합니다.",
+        footer="",
+        keywords="금리, 수출",
+        editors_note="",
+        lead="정정하려던 리드.",
+    )
+    response = client.post(url("change", briefing.pk), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "저작권 문구는" in page
+    assert "키워드는 5개여야 합니다." in page
+    assert "편집자 주가 없습니다." in page
+    # The form is shown again with the person's text, nothing was saved.
+    assert "정정하려던 리드." in page
+    briefing.refresh_from_db()
+    assert briefing.version == 1
+    assert briefing.lead != "정정하려던 리드."
