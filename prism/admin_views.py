@@ -34,6 +34,7 @@ from prism.services.diffs import snapshot_diff
 from prism.services.edit_metrics import (
     PART_LABELS,
     briefing_edit_metrics,
+    edit_metrics_per_briefing,
     edit_metrics_summary,
 )
 from prism.services.revisions import (
@@ -633,6 +634,14 @@ def edit_metrics_view(request: HttpRequest, *, model_admin) -> HttpResponse:
         "opts": model_admin.opts,
         "title": "AI 초안 수정 비율",
         "rows": edit_metrics_summary(since=since, period=period),
+        "briefings": [
+            {
+                "briefing": briefing,
+                "url": _change_url(briefing),
+                "ratios": [metrics.get(part, 0.0) for part in PART_LABELS],
+            }
+            for briefing, metrics in edit_metrics_per_briefing(since=since, limit=60)
+        ],
         "part_labels": PART_LABELS,
         "period": period,
         "since": since,

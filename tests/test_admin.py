@@ -439,6 +439,8 @@ def test_edit_metrics_page(client, generated, editor, chief):
     assert rows[0]["count"] == 1
     assert rows[0]["unchanged"] == 1
     assert briefing.reader_type.name in response.content.decode()
+    assert [row["briefing"] for row in response.context["briefings"]] == [briefing]
+    assert str(briefing) in response.content.decode()
 
 
 def test_revision_and_audit_admin_are_read_only(client, generated, make_role_user):

@@ -93,6 +93,24 @@ def revision_edit_metrics(
     return content_edit_metrics(original.content, edited.content)
 
 
+def _latest_metric_events(since: dt.date | None) -> dict[int, AuditEvent]:
+    """Per published briefing, its latest publish/correction event with metrics."""
+    latest = _latest_metric_events(since)
+    return latest
+
+
+def edit_metrics_per_briefing(
+    *, since: dt.date | None = None, limit: int = 100
+) -> list[tuple[Briefing, dict[str, float]]]:
+    """Each published briefing (newest edition first) with its edit ratios."""
+    events = sorted(
+        _latest_metric_events(since).values(),
+        key=lambda e: (e.briefing.edition_date, e.briefing.reader_type.ordering),
+        reverse=True,
+    )
+    return [(e.briefing, e.data["edit_metrics"]) for e in events[:limit]]
+
+
 def edit_metrics_summary(
     *, since: dt.date | None = None, period: str = "week"
 ) -> list[dict[str, Any]]:
@@ -101,22 +119,7 @@ def edit_metrics_summary(
     Reads the metrics stored on each briefing's latest "published"/"corrected"
     audit event, so the summary costs no diffing.
     """
-    events = (
-        AuditEvent.objects.filter(action__in=["published", "corrected"])
-        .select_related("briefing__reader_type")
-        .order_by("briefing_id", "-created_at", "-id")
-    )
-    if since is not None:
-        events = events.filter(briefing__edition_date__gte=since)
-    latest: dict[int, AuditEvent] = {}
-    for event in events:
-        if event.briefing_id is None or event.briefing_id in latest:
-            continue
-        if event.briefing.status != Briefing.Status.PUBLISHED:
-            continue
-        if not (event.data or {}).get("edit_metrics"):
-            continue
-        latest[event.briefing_id] = event
+    latest = _latest_metric_events(since)
     groups: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
     for event in latest.values():
         date = event.briefing.edition_date
