@@ -95,7 +95,22 @@ def revision_edit_metrics(
 
 def _latest_metric_events(since: dt.date | None) -> dict[int, AuditEvent]:
     """Per published briefing, its latest publish/correction event with metrics."""
-    latest = _latest_metric_events(since)
+    events = (
+        AuditEvent.objects.filter(action__in=["published", "corrected"])
+        .select_related("briefing__reader_type")
+        .order_by("briefing_id", "-created_at", "-id")
+    )
+    if since is not None:
+        events = events.filter(briefing__edition_date__gte=since)
+    latest: dict[int, AuditEvent] = {}
+    for event in events:
+        if event.briefing_id is None or event.briefing_id in latest:
+            continue
+        if event.briefing.status != Briefing.Status.PUBLISHED:
+            continue
+        if not (event.data or {}).get("edit_metrics"):
+            continue
+        latest[event.briefing_id] = event
     return latest
 
 
