@@ -121,7 +121,9 @@ def test_keywords_are_no_stopwords_dates_or_names(ceo_briefing):
 
 
 def test_headline_and_provenance_of_the_draft(ceo_briefing):
-    assert ceo_briefing.headline == ceo_briefing.sections.all()[0].heading
+    top = ceo_briefing.items.all()[0].headline
+    assert ceo_briefing.headline and top.startswith(ceo_briefing.headline)
+    assert "…" not in ceo_briefing.headline
     assert ceo_briefing.footer == prism_settings.footer
     assert ceo_briefing.status == Briefing.Status.DRAFT
     assert not ceo_briefing.human_edited

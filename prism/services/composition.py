@@ -39,6 +39,7 @@ LEAD_SENTENCES = (2, 4)  # sentences per lead paragraph: at least, at most
 SECTION_SENTENCES = (3, 5)
 SECTION_TARGET = 4
 HEADING_MAX_CHARS = 24
+CARD_HEADLINE_CHARS = 60
 SIMILAR_SENTENCE = 0.5  # noun-set Jaccard at which two sentences say the same
 KEYWORD_CANDIDATES = 15
 PHRASE_BONUS = 1.3
@@ -524,7 +525,7 @@ def briefing_compose(
     lead = _lead(themes, summaries, ledger)
     sections, notes = _sections(themes, ledger)
     keywords = _briefing_keywords(selection, extractor, sections, tokenizer)
-    headline = sections[0].heading if sections else ""
+    headline = card_headline(selection.items[0].article.headline) if items else ""
     return Composition(
         headline=headline,
         header_line=str(prism_settings.HEADER_LINE),
@@ -537,6 +538,12 @@ def briefing_compose(
         notes=[*selection.notes, *notes],
         summarizers=_summarizer_identities(summaries.values()),
     )
+
+
+def card_headline(headline: str) -> str:
+    """A short headline for cards: the top story's headline up to its first "…"."""
+    first = re.split(r"…|\.\.\.", headline, maxsplit=1)[0].strip(" ,·")
+    return (first or headline)[:CARD_HEADLINE_CHARS]
 
 
 def _compose_items(
