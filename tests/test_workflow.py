@@ -834,3 +834,13 @@ def test_a_decision_on_an_outdated_version_is_refused(generated, editor, chief):
         briefing=briefing, user=chief, expected_version=briefing.version
     )
     assert briefing.approved_version == seen + 1
+
+
+def test_public_page_follows_publish_and_unpublish(client, generated, chief):
+    briefing = generated(status=S.APPROVED, approved_version=1)
+    assert client.get(briefing.get_absolute_url()).status_code == 404
+    workflow.briefing_publish(briefing=briefing, user=chief)
+    assert client.get(briefing.get_absolute_url()).status_code == 200
+    assert client.get(briefing.get_absolute_url()).status_code == 200  # cached
+    workflow.briefing_unpublish(briefing=briefing, user=chief, comment="철회")
+    assert client.get(briefing.get_absolute_url()).status_code == 404
