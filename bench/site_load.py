@@ -359,6 +359,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="prism-site-bench-") as tmp:
         env = bench_environment(Path(tmp))
         count, slug, today = populate(env)
@@ -378,6 +379,7 @@ def main() -> None:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
 
+    load_after = os.getloadavg()[0]
     bare = results[0]
     tool = "wrk " + (
         subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
@@ -395,7 +397,9 @@ def main() -> None:
         {args.duration} s per URL after a 2 s warm-up, medians reported; loopback,
         {os.cpu_count()}-core machine
         ({platform.python_implementation()} {platform.python_version()}), load
-        generator and server sharing the cores. Target: detail and archive at >= 50%
+        generator and server sharing the cores; 1-minute load average
+        {load_before:.1f} before, {load_after:.1f} after (other work on the machine
+        shows here; niceness {os.nice(0)}). Target: detail and archive at >= 50%
         of the bare view's throughput, p99 < 50 ms at 8 connections.
         """
     )

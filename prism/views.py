@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from prism.conf import prism_settings
 from prism.forms import ArchiveFilterForm, DeleteAccountForm, ProfileForm, SignUpForm
 from prism.models import Briefing, ReaderType, Subscriber
+from prism.page_cache import briefing_stamp, cached_page, published_stamp
 from prism.services.subscribers import (
     subscriber_delete_account,
     subscriber_sign_up,
@@ -41,11 +38,6 @@ CARD_FIELDS = (*LINK_FIELDS, "lead", "keywords")
 EDITIONS_PAGE_SIZE = 20
 # Sign-up logs the new account in directly; no password check to throttle here.
 SIGN_UP_BACKEND = "django.contrib.auth.backends.ModelBackend"
-# Rendered public pages are shared by anonymous visitors for this long at most. Keys
-# carry the briefings' versions, so edits, publications and withdrawals show at once;
-# the timeout only bounds changes made elsewhere (a reader type renamed in the admin).
-PAGE_CACHE_SECONDS = 60
-PAGE_CACHE_PREFIX = "prism:page:v1"
 
 
 def _parse_edition_date(value: str) -> dt.date:
@@ -59,45 +51,11 @@ def _page(request: HttpRequest, queryset, size: int) -> Page:
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-def _is_shared_view(request: HttpRequest) -> bool:
-    """Visitors without a session or messages all see the very same page."""
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
-
-
-def _cached_page(
-    request: HttpRequest, key: str, build: Callable[[], HttpResponse]
-) -> HttpResponse:
-    """The page from the shared cache for anonymous visitors, else freshly built."""
-    if not _is_shared_view(request):
-        return build()
-    digest = hashlib.sha256(f"{key}:{prism_settings.PUBLISHER}".encode()).hexdigest()
-    cache_key = f"{PAGE_CACHE_PREFIX}:{digest}"
-    content = cache.get(cache_key)
-    if content is not None:
-        return HttpResponse(content)
-    response = build()
-    # A page that used a CSRF token or set a cookie belongs to one visitor only.
-    personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-    if response.status_code == 200 and not personal:
-        cache.set(cache_key, response.content, PAGE_CACHE_SECONDS)
-    return response
-
-
-def _published_stamp() -> str:
-    """Changes whenever a briefing is published, withdrawn or edited while live."""
-    stamp = Briefing.objects.published().aggregate(
-        count=Count("pk"), latest=Max("updated_at")
-    )
-    latest = stamp["latest"].isoformat() if stamp["latest"] else "-"
-    return f"{stamp['count']}:{latest}"
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Today's published briefings, one card per reader type (else the latest day)."""
-    key = f"home:{timezone.localdate()}:{_published_stamp()}"
-    return _cached_page(request, key, lambda: _render_home(request))
+    key = f"home:{timezone.localdate()}:{published_stamp()}"
+    return cached_page(request, key, lambda: _render_home(request))
 
 
 def _render_home(request: HttpRequest) -> HttpResponse:
@@ -127,8 +85,8 @@ def _render_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def briefing_archive(request: HttpRequest) -> HttpResponse:
     """Published editions, newest first, filtered by reader type and date range."""
-    key = f"archive:{request.GET.urlencode()}:{_published_stamp()}"
-    return _cached_page(request, key, lambda: _render_archive(request))
+    key = f"archive:{request.GET.urlencode()}:{published_stamp()}"
+    return cached_page(request, key, lambda: _render_archive(request))
 
 
 def _render_archive(request: HttpRequest) -> HttpResponse:
@@ -167,13 +125,7 @@ def _briefing_etag(stamp: dict, request: HttpRequest) -> str:
 def briefing_detail(request: HttpRequest, edition_date: str, slug: str) -> HttpResponse:
     """One published briefing in the newspaper's layout, with conditional GET."""
     # One small query answers 404s, 304s and cached pages; the content only on a miss.
-    stamp = (
-        Briefing.objects.published()
-        .filter(edition_date=_parse_edition_date(edition_date), reader_type__slug=slug)
-        .order_by()  # at most one row: skip the default ordering's join
-        .values("pk", "version", "updated_at")[:1]
-    )
-    stamp = stamp[0] if stamp else None
+    stamp = briefing_stamp(_parse_edition_date(edition_date), slug)
     if stamp is None:
         raise Http404("발행된 브리핑이 없습니다.")
     etag = _briefing_etag(stamp, request)
@@ -181,7 +133,7 @@ def briefing_detail(request: HttpRequest, edition_date: str, slug: str) -> HttpR
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         key = f"detail:{stamp['pk']}:{stamp['version']}:{stamp['updated_at']}"
-        response = _cached_page(
+        response = cached_page(
             request, key, lambda: _render_detail(request, stamp["pk"])
         )
     response["ETag"] = etag

@@ -468,3 +468,31 @@ def test_schema_validates_without_warnings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "paths:" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        # Python allows offsets PostgreSQL refuses: the time is moved to UTC first.
+        ("0727-05-12T08:38:44-18:44", 200),
+        ("0001-01-01T00:00:00+05:00", 400),  # before year 1 in UTC
+        ("어제", 400),
+        ("2025-13-01", 400),
+    ],
+)
+def test_odd_times_in_article_filters_never_fail(api, make_role_user, moment, status):
+    api.force_authenticate(make_role_user("editor"))
+    response = api.get("/api/articles/", {"published_at_after": moment})
+    assert response.status_code == status
+    if status == 400:
+        assert "published_at" in response.json()
+
+
+def test_article_time_filter_understands_offsets(api, make_article, make_role_user):
+    make_article(published_at=dt.datetime(2025, 4, 15, 0, 30, tzinfo=dt.UTC))
+    api.force_authenticate(make_role_user("editor"))
+    # 09:00 in Korea is 00:00 UTC: the article (00:30 UTC) is after it.
+    after = api.get("/api/articles/", {"published_at_after": "2025-04-15T09:00+09:00"})
+    assert after.json()["count"] == 1
+    later = api.get("/api/articles/", {"published_at_after": "2025-04-15T10:00+09:00"})
+    assert later.json()["count"] == 0

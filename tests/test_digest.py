@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pydoc
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
-from django_q.models import OrmQ
+from django_q.models import Task
 
 from prism.models import Briefing, DigestDelivery, ReaderType, Subscriber
 from prism.services.digest import digest_enqueue, digest_send
@@ -139,21 +137,38 @@ def test_task_for_a_vanished_briefing_does_nothing(db):
     assert send_briefing_digest(987654) == 0
 
 
-def test_digest_enqueue_queues_the_task(readers, published):
-    from django_q.signing import SignedPackage
+@pytest.fixture
+def run_tasks_inline(monkeypatch):
+    """django-q2's sync mode: a queued task runs at once through the worker code."""
+    from django_q.conf import Conf
 
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
+def _digest_mails() -> list:
+    return [m for m in mail.outbox if m.subject.startswith("[AI 프리즘] ")]
+
+
+def test_digest_enqueue_runs_the_task_through_django_q(
+    readers, published, run_tasks_inline
+):
     digest_enqueue(published.pk)
-    [queued] = OrmQ.objects.all()
-    task = SignedPackage.loads(queued.payload)
-    assert task["func"] == "prism.tasks.send_briefing_digest"
-    assert task["args"] == (published.pk,)
-    # What the worker would run: the named function with the queued arguments.
-    assert pydoc.locate(task["func"])(*task["args"]) == 3
-    assert len(mail.outbox) == 3
+    task = Task.objects.get(name=f"prism-digest-{published.pk}")
+    assert task.func == "prism.tasks.send_briefing_digest"
+    assert task.args == (published.pk,)
+    assert task.success and task.result == 3
+    assert len(_digest_mails()) == 3
+    # The same task queued again (a retry, a second publish signal) sends nothing.
+    digest_enqueue(published.pk)
+    assert len(_digest_mails()) == 3
 
 
-def test_publishing_enqueues_the_digest(
-    readers, make_briefing, make_role_user, django_capture_on_commit_callbacks
+def test_publishing_sends_the_digest(
+    readers,
+    make_briefing,
+    make_role_user,
+    run_tasks_inline,
+    django_capture_on_commit_callbacks,
 ):
     from prism.services import workflow
 
@@ -165,5 +180,6 @@ def test_publishing_enqueues_the_digest(
         workflow.briefing_publish(briefing=briefing, user=chief)
     briefing.refresh_from_db()
     assert briefing.status == Briefing.Status.PUBLISHED
-    payloads = [queued.func() for queued in OrmQ.objects.all()]
-    assert "prism.tasks.send_briefing_digest" in payloads
+    assert sorted(to for m in _digest_mails() for to in m.to) == [
+        user.email for user in readers
+    ]

@@ -8,6 +8,8 @@ import schemathesis
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import (
@@ -31,6 +33,18 @@ def not_a_server_error(ctx, response, case) -> bool | None:
         f"{response.text[:500]}"
     )
     return None
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """Calls go straight to the WSGI app, whose request signals would close the
+    database connection the test's transaction lives on (PostgreSQL); Django's own
+    test client unhooks them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)

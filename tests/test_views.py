@@ -367,3 +367,36 @@ def test_the_site_speaks_korean_whatever_the_browser_asks(client, make_briefing)
     assert f"({weekday}요일)" in html
     assert "올바른 날짜를 입력하세요." in html
     assert "Enter a valid date" not in html
+
+
+def test_stamps_follow_every_change_that_shows_on_public_pages(make_briefing):
+    from prism.page_cache import briefing_stamp, published_stamp
+
+    assert published_stamp() == "0:-"
+    briefing = _published(make_briefing)
+    stamp = briefing_stamp(briefing.edition_date, "ceo")
+    assert stamp == {
+        "pk": briefing.pk,
+        "version": briefing.version,
+        "updated_at": briefing.updated_at,
+    }
+    assert briefing_stamp(briefing.edition_date, "startup-founder") is None
+    before = published_stamp()
+    Briefing.objects.filter(pk=briefing.pk).update(
+        updated_at=timezone.now() + dt.timedelta(seconds=1)
+    )
+    edited = published_stamp()
+    assert edited != before
+    Briefing.objects.filter(pk=briefing.pk).update(status=Briefing.Status.UNPUBLISHED)
+    assert published_stamp() == "0:-"
+    assert briefing_stamp(briefing.edition_date, "ceo") is None
+
+
+def test_prepared_reads_refuse_ambiguous_placeholders(db):
+    from prism.page_cache import PreparedRead
+
+    read = PreparedRead(
+        lambda slug: ReaderType.objects.filter(slug=slug, name=slug), slug="x"
+    )
+    with pytest.raises(ValueError, match="slug"):
+        read.rows(slug="ceo")

@@ -21,6 +21,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from prism.api.filters import ArticleFilter, BriefingFilter
 from prism.api.pagination import PrismPagination
 from prism.api.permissions import ArticlePermission
 from prism.api.serializers import (
@@ -82,20 +83,6 @@ class ReaderTypeViewSet(PrismAPIView, viewsets.ReadOnlyModelViewSet):
     queryset = ReaderType.objects.filter(is_active=True).order_by("ordering", "pk")
 
 
-class BriefingFilter(filters.FilterSet):
-    reader_type = filters.CharFilter(
-        field_name="reader_type__slug", help_text="독자 유형 슬러그"
-    )
-    edition_date = filters.DateFromToRangeFilter(
-        help_text="발행일 범위: edition_date_after, edition_date_before (YYYY-MM-DD)"
-    )
-    status = filters.ChoiceFilter(choices=Briefing.Status.choices)
-
-    class Meta:
-        model = Briefing
-        fields = ["reader_type", "edition_date", "status"]
-
-
 @extend_schema_view(
     list=extend_schema(summary="브리핑 목록 (익명·구독자: 발행된 것만)"),
     retrieve=extend_schema(
@@ -151,19 +138,6 @@ class BriefingViewSet(PrismAPIView, viewsets.ReadOnlyModelViewSet):
                 briefing_render_text(briefing), content_type="text/plain; charset=utf-8"
             )
         return Response(self.get_serializer(briefing).data)
-
-
-class ArticleFilter(filters.FilterSet):
-    published_at = filters.IsoDateTimeFromToRangeFilter(
-        help_text="발행 시각 범위: published_at_after, published_at_before"
-    )
-    near_duplicate = filters.BooleanFilter(
-        field_name="duplicate_of", lookup_expr="isnull", exclude=True
-    )
-
-    class Meta:
-        model = Article
-        fields = ["source", "section", "published_at", "near_duplicate"]
 
 
 ARTICLE_IMPORT_REQUEST = PolymorphicProxySerializer(
