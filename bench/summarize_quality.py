@@ -26,6 +26,7 @@ from prism.nlp.summarize import get_summarizer  # noqa: E402
 from prism.nlp.tokens import get_tokenizer  # noqa: E402
 
 METRICS = ("rouge1", "rouge2", "rougeL")
+PRISM = "PRISM extractive (Okt)"
 
 
 class MorphemeTokenizer:
@@ -61,12 +62,21 @@ def systems() -> dict[str, callable]:
         lexrank.summarize(" ".join(sentences))
         return lexrank_probe(lexrank, 3)
 
-    return {
-        "PRISM extractive": prism_extractive,
+    chosen = {
+        PRISM: prism_extractive,
         "Lead-3": lead3,
-        "textrankr 1.1": textrankr,
-        "lexrankr 1.0": lexrankr,
+        "textrankr 1.1 (Okt)": textrankr,
+        "lexrankr 1.0 (Okt)": lexrankr,
     }
+    try:
+        import kiwipiepy  # noqa: F401
+    except ImportError:
+        return chosen
+    kiwi = get_summarizer("extractive", tokenizer="kiwi")
+    chosen["PRISM extractive (Kiwi)"] = lambda sentences: [
+        s.text for s in kiwi.summarize("", " ".join(sentences)).sentences
+    ]
+    return chosen
 
 
 def lexrank_probe(lexrank, k: int) -> list[str]:
@@ -128,10 +138,10 @@ def print_table(results: dict[str, dict[str, dict[str, float]]], count: int) -> 
             cells = " | ".join(f"{totals[ref][m]:.4f}" for m in METRICS)
             print(f"| {name} | {cells} |")
         peers = {
-            n: t[ref]["rougeL"] for n, t in results.items() if n != "PRISM extractive"
+            n: t[ref]["rougeL"] for n, t in results.items() if not n.startswith("PRISM")
         }
         best = max(peers, key=peers.get)
-        ratio = results["PRISM extractive"][ref]["rougeL"] / peers[best]
+        ratio = results[PRISM][ref]["rougeL"] / peers[best]
         print(f"PRISM ROUGE-L / best peer ({best}) = {ratio:.2f}x\n")
 
 

@@ -159,11 +159,12 @@ class ExtractiveSummarizer:
             for term, count in frequency.items()
         }
         vocabulary = {term: i for i, term in enumerate(idf)}
-        matrix = np.vstack([_vector(c.terms, idf, vocabulary) for c in candidates])
+        matrix = _tfidf_matrix([c.terms for c in candidates], idf, vocabulary)
         similarity = matrix @ matrix.T
         centrality = _pagerank(similarity)
-        centrality = centrality / (centrality.max() or 1.0)
-        title_overlap = matrix @ _vector(title_terms, idf, vocabulary)
+        centrality = (centrality / (centrality.max() or 1.0)).tolist()
+        title_vector = _tfidf_matrix([title_terms], idf, vocabulary)[0]
+        title_overlap = (matrix @ title_vector).tolist()
         for rank, candidate in enumerate(candidates):
             text = candidate.sentence.text
             candidate.score = (
@@ -347,13 +348,22 @@ def _terms_by_sentence(
     return result
 
 
-def _vector(terms: Counter[str], idf: dict[str, float], vocabulary: dict[str, int]):
-    vector = np.zeros(len(vocabulary))
-    for term, count in terms.items():
-        if term in vocabulary:
-            vector[vocabulary[term]] = (1.0 + math.log(count)) * idf[term]
-    norm = np.linalg.norm(vector)
-    return vector / norm if norm else vector
+def _tfidf_matrix(
+    rows: list[Counter[str]], idf: dict[str, float], vocabulary: dict[str, int]
+) -> np.ndarray:
+    """L2-normalised TF-IDF rows (sublinear term frequency)."""
+    row_index, column_index, values = [], [], []
+    for row, terms in enumerate(rows):
+        for term, count in terms.items():
+            column = vocabulary.get(term)
+            if column is not None:
+                row_index.append(row)
+                column_index.append(column)
+                values.append((1.0 + math.log(count)) * idf[term])
+    matrix = np.zeros((len(rows), len(vocabulary)))
+    matrix[row_index, column_index] = values
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=matrix, where=norms > 0)
 
 
 def _pagerank(similarity: np.ndarray, damping: float = 0.85) -> np.ndarray:

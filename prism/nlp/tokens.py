@@ -12,8 +12,7 @@ import bisect
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 KONLPY_TAGGERS = {"okt": "Okt", "komoran": "Komoran", "hannanum": "Hannanum"}
 TOKENIZER_NAMES = (*KONLPY_TAGGERS, "mecab", "kiwi")
@@ -41,8 +40,7 @@ class Tokenizer(Protocol):
     def pos(self, text: str) -> list[tuple[str, str]]: ...
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A tagged morpheme and where its surface form sits in the analysed text."""
 
     form: str
@@ -217,14 +215,16 @@ def tokenize_with_offsets(
         return tokenizer.tokens(text)
     tagged = (pos or tokenizer.pos)(text)
     tokens: list[Token] = []
+    append, find = tokens.append, text.find
     cursor = 0
     for form, tag in tagged:
-        found = text.find(form, cursor, cursor + len(form) + 32) if form else -1
+        size = len(form)
+        found = find(form, cursor, cursor + size + 32) if size else -1
         if found < 0:
-            tokens.append(Token(form, tag, cursor, cursor))
-            continue
-        tokens.append(Token(form, tag, found, found + len(form)))
-        cursor = found + len(form)
+            append(Token(form, tag, cursor, cursor))
+        else:
+            cursor = found + size
+            append(Token(form, tag, found, cursor))
     return tokens
 
 
