@@ -24,7 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from prism.conf import prism_settings
 from prism.forms import ArchiveFilterForm, DeleteAccountForm, ProfileForm, SignUpForm
 from prism.models import Briefing, ReaderType, Subscriber
-from prism.page_cache import briefing_stamp, cached_page, published_stamp
+from prism.page_cache import (
+    briefing_stamp,
+    cached_page,
+    is_shared_view,
+    published_stamp,
+)
 from prism.services.subscribers import (
     subscriber_delete_account,
     subscriber_sign_up,
@@ -113,9 +118,15 @@ def _render_archive(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _briefing_etag(stamp: dict, request: HttpRequest) -> str:
+def _viewer(request: HttpRequest) -> int:
+    """The signed-in user's id, 0 for visitors (known without a session lookup)."""
+    if is_shared_view(request) or not request.user.is_authenticated:
+        return 0
+    return request.user.pk
+
+
+def _briefing_etag(stamp: dict, viewer: int) -> str:
     """A weak validator: the briefing's version and the viewer (the nav differs)."""
-    viewer = request.user.pk if request.user.is_authenticated else 0
     basis = f"{stamp['pk']}:{stamp['version']}:{stamp['updated_at'].isoformat()}"
     digest = hashlib.sha256(f"{basis}:{viewer}".encode()).hexdigest()[:32]
     return f'W/"{digest}"'
@@ -128,7 +139,8 @@ def briefing_detail(request: HttpRequest, edition_date: str, slug: str) -> HttpR
     stamp = briefing_stamp(_parse_edition_date(edition_date), slug)
     if stamp is None:
         raise Http404("발행된 브리핑이 없습니다.")
-    etag = _briefing_etag(stamp, request)
+    viewer = _viewer(request)
+    etag = _briefing_etag(stamp, viewer)
     last_modified = int(stamp["updated_at"].timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
@@ -138,7 +150,7 @@ def briefing_detail(request: HttpRequest, edition_date: str, slug: str) -> HttpR
         )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, no_cache=True, private=request.user.is_authenticated)
+    patch_cache_control(response, no_cache=True, private=bool(viewer))
     return response
 
 
