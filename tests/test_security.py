@@ -58,11 +58,14 @@ def test_subscriber_login_is_locked_after_repeated_failures(client, settings):
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
+    # Production runs on PostgreSQL. A plain check never connects (only checks
+    # tagged ``database`` would, with --database), so no server is needed here.
     env = {
         **os.environ,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-value",
         "DJANGO_ALLOWED_HOSTS": "prism.example.com",
+        "DATABASE_URL": "postgres://prism:prism@127.0.0.1:5432/prism",
         "PRISM_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(
@@ -89,3 +92,77 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def _manage_check(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    environ.update(PRISM_VAR_DIR=str(tmp_path), **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_embedded_sqlite_warns_about_a_library_with_the_wal_reset_bug(tmp_path):
+    from django.db.backends.sqlite3.base import Database
+
+    result = _manage_check(tmp_path)
+    assert result.returncode == 0, result.stderr
+    old = tuple(Database.sqlite_version_info) < (3, 51, 3)
+    assert ("prism.W003" in result.stderr) is old, result.stderr
+    if old:
+        assert Database.sqlite_version in result.stderr
+        assert "PostgreSQL" in result.stderr
+    # The embedded default itself is opened right: WAL and IMMEDIATE.
+    assert "prism.W001" not in result.stderr
+    assert "prism.W002" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("version", "warned"), [((3, 40, 1), True), ((3, 51, 2), True), ((3, 51, 3), False)]
+)
+def test_sqlite_library_check_threshold(settings, monkeypatch, version, warned):
+    from django.db.backends.sqlite3.base import Database
+
+    from prism.checks import SQLITE_ENGINE, check_sqlite_library
+
+    # The check reads only the engine name (the suite may run on PostgreSQL).
+    monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", SQLITE_ENGINE)
+    monkeypatch.setattr(Database, "sqlite_version_info", version)
+    monkeypatch.setattr(Database, "sqlite_version", ".".join(map(str, version)))
+    ids = [warning.id for warning in check_sqlite_library(None)]
+    assert ids == (["prism.W003"] if warned else [])
+
+
+def test_sqlite_file_outside_wal_mode_is_reported_by_the_database_check(tmp_path):
+    # Settings that open SQLite without the WAL init_command: a fresh file stays in
+    # the rollback-journal mode, which only a check that asks the database sees.
+    (tmp_path / "nowal_settings.py").write_text(
+        "from newsroom.settings import *  # noqa: F403\n"
+        "DATABASES['default']['OPTIONS'] = {'timeout': 20}\n"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "nowal_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+        "PRISM_SQLITE_PATH": str(tmp_path / "nowal.sqlite3"),
+    }
+    plain = _manage_check(tmp_path, **env)
+    assert "prism.W001" in plain.stderr
+    assert "prism.W002" not in plain.stderr  # a plain check does not connect
+    with_database = _manage_check(tmp_path, "--database", "default", **env)
+    assert with_database.returncode == 0, with_database.stderr
+    assert "prism.W002" in with_database.stderr
+    assert "journal_mode=delete" in with_database.stderr
+
+    wal = _manage_check(
+        tmp_path, "--database", "default", PRISM_SQLITE_PATH=str(tmp_path / "w.db")
+    )
+    assert "prism.W002" not in wal.stderr and "prism.W001" not in wal.stderr
