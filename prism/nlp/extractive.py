@@ -10,6 +10,7 @@ small matrix operations, so the summarizer runs at nearly the tagger's speed.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import json
@@ -112,14 +113,8 @@ class ExtractiveSummarizer:
         """The ``n_sentences`` best sentences of ``body`` in article order."""
         started = time.perf_counter()
         article = TaggedArticle.tag(self.tokenizer, title, body)
-        chosen = self.select(article, n_sentences)
-        keywords = self.keyword_extractor.keywords_from_tokens(
-            article.text,
-            article.tokens,
-            k=self.keyword_count,
-            title_end=article.shift,
-            units=article.units,
-        )
+        chosen, candidates = self.select_with_candidates(article, n_sentences)
+        keywords = self.keywords(article, candidates)
         return Summary(
             text=" ".join(sentence.text for sentence in chosen),
             sentences=chosen,
@@ -139,13 +134,42 @@ class ExtractiveSummarizer:
 
     def select(self, article: TaggedArticle, n_sentences: int) -> list[Sentence]:
         """The chosen sentences of a tagged article, in article order."""
-        if n_sentences <= 0:
-            return []
-        candidates = _candidates(article, n_sentences)
-        if not candidates:
-            return []
+        return self.select_with_candidates(article, n_sentences)[0]
+
+    def keywords(
+        self, article: TaggedArticle, candidates: list[_Candidate] | None = None
+    ) -> list[str]:
+        """Keywords of the headline and the usable sentences (not of captions,
+        bylines or page furniture, which name places and people, not the story)."""
+        if candidates is None:
+            candidates = _candidates(article, 3)
+        spans = sorted(
+            (c.sentence.start + article.shift, c.sentence.end + article.shift)
+            for c in candidates
+        )
+        starts = [start for start, _ in spans]
+        units = [
+            unit
+            for unit in article.units
+            if unit[0] < article.shift or _inside(unit[0], starts, spans)
+        ]
+        return self.keyword_extractor.keywords_from_tokens(
+            article.text,
+            article.tokens,
+            k=self.keyword_count,
+            title_end=article.shift,
+            units=units,
+        )
+
+    def select_with_candidates(
+        self, article: TaggedArticle, n_sentences: int
+    ) -> tuple[list[Sentence], list[_Candidate]]:
+        """The chosen sentences and every usable sentence they were chosen from."""
+        candidates = _candidates(article, max(n_sentences, 1))
+        if not candidates or n_sentences <= 0:
+            return [], candidates
         similarity = self._score(candidates, article.title_terms())
-        return self._choose(candidates, similarity, n_sentences)
+        return self._choose(candidates, similarity, n_sentences), candidates
 
     def _score(self, candidates: list[_Candidate], title_terms: Counter[str]):
         """Score every candidate; return their pairwise cosine similarities."""
@@ -346,6 +370,11 @@ def _terms_by_sentence(
             unit = tokens[i + 1].form if i + 1 < len(tokens) else ""
             result[k][token.form + unit] += 1
     return result
+
+
+def _inside(position: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(starts, position) - 1
+    return index >= 0 and position < spans[index][1]
 
 
 def _tfidf_matrix(

@@ -112,12 +112,16 @@ class KeywordExtractor:
             key=lambda c: (-self._score(c, len(text)), c.first),
         )
         chosen: list[str] = []
+        picked: list[Candidate] = []
         for candidate in scored:
             if len(chosen) >= k:
                 break
             if any(_overlaps(candidate.text, other) for other in chosen):
                 continue
+            if any(_chained(candidate, other) for other in picked):
+                continue  # "서초구 자동차회관" after "자동차회관 그랜저볼룸"
             chosen.append(candidate.text)
+            picked.append(candidate)
         return chosen
 
     def _score(self, candidate: Candidate, length: int) -> float:
@@ -225,19 +229,21 @@ def candidates_from_tokens(
         previous, previous_word = unit, word
     counts = {word: candidate.count for word, candidate in candidates.items()}
     for phrase, candidate in phrases.items():
-        # A keyphrase recurs and its words mostly occur together ("AI 반도체"); a
-        # frequent name followed by whatever comes next ("퓨리오사AI 인수") is not one.
-        if candidate.count < 2 or any(
-            candidate.count < PHRASE_COHESION * counts.get(part, 0)
+        if candidate.count < 2:
+            continue  # a keyphrase recurs
+        candidates[phrase] = candidate
+        # When the words mostly occur together ("AI 반도체") the phrase stands for
+        # them; a frequent name followed by whatever comes next ("퓨리오사AI 인수")
+        # leaves the name its own weight.
+        if all(
+            candidate.count >= PHRASE_COHESION * counts.get(part, 0)
             for part in candidate.parts
         ):
-            continue
-        candidates[phrase] = candidate
-        for part in candidate.parts:
-            if part in candidates:
-                candidates[part].count = max(
-                    1, candidates[part].count - candidate.count // 2
-                )
+            for part in candidate.parts:
+                if part in candidates:
+                    candidates[part].count = max(
+                        1, candidates[part].count - candidate.count // 2
+                    )
     return candidates
 
 
@@ -264,6 +270,13 @@ def _acceptable(word: str, excluded: set[str]) -> bool:
     if word.isdigit():
         return False
     return len(word) >= 2 and any(ch.isalpha() for ch in word)
+
+
+def _chained(a: Candidate, b: Candidate) -> bool:
+    """True for two phrases that are pieces of one longer name (A B, B C)."""
+    return bool(a.parts and b.parts) and (
+        a.parts[0] == b.parts[-1] or a.parts[-1] == b.parts[0]
+    )
 
 
 def _overlaps(a: str, b: str) -> bool:
