@@ -29,7 +29,7 @@ import tempfile
 import textwrap
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,13 @@ urlpatterns = [path("bench/bare/", bare), *newsroom_urlpatterns]
 """
 
 
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class Result:
     name: str
@@ -79,6 +86,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_ms: float  # the server's CPU time per request (both workers together)
 
 
 def free_port() -> int:
@@ -207,10 +215,10 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def check_page(port: int, path: str) -> None:
+def check_page(port: int, path: str, headers: dict[str, str]) -> None:
     """Fail loudly instead of measuring an error page."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", path)
+    connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     response.read()
     if response.status != 200:
@@ -222,7 +230,10 @@ def _milliseconds(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(url: str, *, duration: int, connections: int, threads: int) -> tuple:
+def run_wrk(
+    url: str, headers: dict[str, str], *, duration: int, connections: int, threads: int
+) -> tuple:
+    header_args = [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
     output = subprocess.run(
         [
             "wrk",
@@ -230,6 +241,7 @@ def run_wrk(url: str, *, duration: int, connections: int, threads: int) -> tuple
             f"-c{connections}",
             f"-d{duration}s",
             "--latency",
+            *header_args,
             url,
         ],
         check=True,
@@ -239,6 +251,7 @@ def run_wrk(url: str, *, duration: int, connections: int, threads: int) -> tuple
     if "Latency Distribution" not in output:
         raise SystemExit(f"wrk measured nothing at {url}:\n{output}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    count = int(re.search(r"(\d+) requests in", output).group(1))
     p50 = _milliseconds(re.search(r"^\s+50%\s+(\S+)$", output, re.M).group(1))
     p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)$", output, re.M).group(1))
     errors = 0
@@ -248,10 +261,12 @@ def run_wrk(url: str, *, duration: int, connections: int, threads: int) -> tuple
             errors += int(match.group(1))
         elif match:
             errors += sum(int(n) for n in re.findall(r"\d+", match.group(0)))
-    return rate, p50, p99, errors
+    return rate, p50, p99, errors, count
 
 
-def run_python_load(port: int, path: str, *, duration: int, connections: int) -> tuple:
+def run_python_load(
+    port: int, path: str, headers: dict[str, str], *, duration: int, connections: int
+) -> tuple:
     """A keep-alive load generator for machines without wrk (less precise)."""
     latencies: list[float] = []
     errors = [0]
@@ -264,7 +279,7 @@ def run_python_load(port: int, path: str, *, duration: int, connections: int) ->
         while time.monotonic() < stop:
             start = time.perf_counter()
             try:
-                connection.request("GET", path)
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -284,38 +299,74 @@ def run_python_load(port: int, path: str, *, duration: int, connections: int) ->
         thread.join()
     latencies.sort()
     percentiles = statistics.quantiles(latencies, n=100)
-    return len(latencies) / duration, percentiles[49], percentiles[98], errors[0]
+    count = len(latencies)
+    return count / duration, percentiles[49], percentiles[98], errors[0], count
 
 
-def measure_once(port: int, path: str, duration: int, args) -> tuple:
+def server_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn master's workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == master_pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def measure_once(server_pid: int, port: int, target: Target, duration: int, args):
+    """(req/s, p50 ms, p99 ms, errors, server CPU ms per request) of one run."""
+    cpu_before = server_cpu_seconds(server_pid)
     if shutil.which("wrk"):
-        url = f"http://127.0.0.1:{port}{path}"
-        return run_wrk(
-            url, duration=duration, connections=args.connections, threads=args.threads
+        url = f"http://127.0.0.1:{port}{target.path}"
+        rate, p50, p99, errors, count = run_wrk(
+            url,
+            target.headers,
+            duration=duration,
+            connections=args.connections,
+            threads=args.threads,
         )
-    return run_python_load(port, path, duration=duration, connections=args.connections)
+    else:
+        rate, p50, p99, errors, count = run_python_load(
+            port,
+            target.path,
+            target.headers,
+            duration=duration,
+            connections=args.connections,
+        )
+    cpu = server_cpu_seconds(server_pid) - cpu_before
+    return rate, p50, p99, errors, cpu * 1000 / max(count, 1)
 
 
-def measure_all(port: int, targets: list[tuple[str, str]], args) -> list[Result]:
+def measure_all(
+    server_pid: int, port: int, targets: list[Target], args
+) -> list[Result]:
     """Interleaved runs, medians per URL: a busy neighbour skews one run, not all."""
-    for _, path in targets:
-        check_page(port, path)
-        measure_once(port, path, 2, args)  # warm-up: caches, connections
-    rounds: dict[str, list[tuple]] = {path: [] for _, path in targets}
+    for target in targets:
+        check_page(port, target.path, target.headers)
+        measure_once(server_pid, port, target, 2, args)  # warm-up: caches, connections
+    rounds: dict[str, list[tuple]] = {target.name: [] for target in targets}
     for _ in range(args.rounds):
-        for _, path in targets:
-            rounds[path].append(measure_once(port, path, args.duration, args))
+        for target in targets:
+            run = measure_once(server_pid, port, target, args.duration, args)
+            rounds[target.name].append(run)
     results = []
-    for name, path in targets:
-        runs = rounds[path]
+    for target in targets:
+        runs = rounds[target.name]
+        medians = [statistics.median(run[i] for run in runs) for i in range(5)]
+        errors = sum(run[3] for run in runs)
         results.append(
             Result(
-                name,
-                path,
-                statistics.median(run[0] for run in runs),
-                statistics.median(run[1] for run in runs),
-                statistics.median(run[2] for run in runs),
-                sum(run[3] for run in runs),
+                target.name,
+                target.path,
+                medians[0],
+                medians[1],
+                medians[2],
+                errors,
+                medians[4],
             )
         )
     return results
@@ -323,15 +374,17 @@ def measure_all(port: int, targets: list[tuple[str, str]], args) -> list[Result]
 
 def table(results: list[Result], bare: Result) -> str:
     lines = [
-        "| page | path | req/s | share of bare | p50 ms | p99 ms | errors |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| page | path | req/s | share of bare | server CPU ms/req "
+        "| share by CPU | p50 ms | p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         share = result.requests_per_second / bare.requests_per_second
+        cpu_share = bare.cpu_ms / result.cpu_ms if result.cpu_ms else 0.0
         lines.append(
             f"| {result.name} | `{result.path}` | {result.requests_per_second:.0f} "
-            f"| {share:.0%} | {result.p50_ms:.1f} | {result.p99_ms:.1f} "
-            f"| {result.errors} |"
+            f"| {share:.0%} | {result.cpu_ms:.2f} | {cpu_share:.0%} "
+            f"| {result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.errors} |"
         )
     return "\n".join(lines)
 
@@ -366,15 +419,21 @@ def main() -> None:
         port = free_port()
         server = start_gunicorn(env, port)
         try:
+            detail = f"/briefings/{today}/{slug}/"
+            # A session cookie (even an unknown one) bypasses the shared page
+            # cache: what a signed-in reader costs, the page built every time.
+            session = {"Cookie": "sessionid=bench-unknown-session"}
             targets = [
-                ("bare Django view", "/bench/bare/"),
-                ("briefing detail", f"/briefings/{today}/{slug}/"),
-                ("archive, page 1", "/briefings/"),
-                ("archive, page 5", "/briefings/?page=5"),
-                ("home", "/"),
-                ("API briefing list", "/api/briefings/"),
+                Target("bare Django view", "/bench/bare/"),
+                Target("briefing detail", detail),
+                Target("archive, page 1", "/briefings/"),
+                Target("archive, page 5", "/briefings/?page=5"),
+                Target("home", "/"),
+                Target("briefing detail, built per request", detail, session),
+                Target("archive, built per request", "/briefings/", session),
+                Target("API briefing list", "/api/briefings/"),
             ]
-            results = measure_all(port, targets, args)
+            results = measure_all(server.pid, port, targets, args)
         finally:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
@@ -391,16 +450,35 @@ def main() -> None:
         f"""\
         `bench/site_load.py`, {dt.date.today():%Y-%m-%d}: gunicorn 27, 2 sync
         workers, DEBUG off, full middleware stack (sessions, CSRF, CSP, WhiteNoise,
-        axes), SQLite file (WAL), {count} published briefings ({READER_TYPES} reader
-        types x {DAYS} days, 6 items each). Load: {tool}, {args.connections}
-        connections, {args.threads} threads; {args.rounds} interleaved runs of
-        {args.duration} s per URL after a 2 s warm-up, medians reported; loopback,
-        {os.cpu_count()}-core machine
+        axes), SQLite file (WAL, persistent connections as with PostgreSQL),
+        {count} published briefings ({READER_TYPES} reader types x {DAYS} days, 6
+        items each). Load: {tool}, {args.connections} connections, {args.threads}
+        threads; {args.rounds} interleaved runs of {args.duration} s per URL after a
+        2 s warm-up, medians; loopback on this {os.cpu_count()}-core machine
         ({platform.python_implementation()} {platform.python_version()}), load
-        generator and server sharing the cores; 1-minute load average
-        {load_before:.1f} before, {load_after:.1f} after (other work on the machine
-        shows here; niceness {os.nice(0)}). Target: detail and archive at >= 50%
+        generator and server sharing the cores. 1-minute load average
+        {load_before:.1f} before and {load_after:.1f} after the run: other work on
+        the shared machine moves the wall-clock columns from run to run, so the
+        server's CPU time per request (read from /proc for both workers) is given
+        too; "share by CPU" (bare view's CPU per request / the page's) is the
+        steadier throughput ratio. Rows "built per request" send a session cookie,
+        which bypasses the shared page cache: the cost for signed-in readers and
+        for the first visitor after a change. Target: detail and archive at >= 50%
         of the bare view's throughput, p99 < 50 ms at 8 connections.
+
+        Reading the numbers:
+
+        - Anonymous visitors share rendered pages (`prism/page_cache.py`): each
+          request runs one prepared SQL query for the page's stamp (the briefing's
+          id, version and update time; for lists, the count and latest update of
+          published briefings) and serves the page rendered for that stamp. An
+          edit, a publication or a withdrawal changes the stamp, so it shows on the
+          next request; nothing unpublished is served from the cache.
+        - "Built per request" is the full page: the stamp query, 4 queries for the
+          content (constant, whatever the number of items or editions; the archive
+          needs 2) and template rendering, about 10 ms of CPU.
+        - The API list is DRF serializing 20 briefings per request; it is not
+          cached and not part of the target.
         """
     )
     print(summary)
