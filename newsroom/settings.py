@@ -124,6 +124,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("PRISM_SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
             "OPTIONS": SQLITE_OPTIONS,
+            # Reuse connections: opening SQLite and running the PRAGMAs per request
+            # costs more than most of PRISM's page queries.
+            "CONN_MAX_AGE": 60,
             "TEST": {"NAME": os.environ.get("PRISM_SQLITE_TEST_PATH") or None},
         }
     }
@@ -221,6 +224,7 @@ LOGGING = {
 # PRISM's own settings; every key is optional (defaults live in prism/conf.py).
 PRISM = {
     "PUBLISHER": os.environ.get("PRISM_PUBLISHER", "서울경제"),
+    "SITE_URL": os.environ.get("PRISM_SITE_URL", "http://127.0.0.1:8000"),
     "SUMMARIZER_BACKEND": os.environ.get("PRISM_SUMMARIZER_BACKEND", "extractive"),
     "SUMMARIZER_MODEL": os.environ.get("PRISM_SUMMARIZER_MODEL", ""),
     "TOKENIZER": os.environ.get("PRISM_TOKENIZER", "okt"),

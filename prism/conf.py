@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
         "요약 서비스’입니다. 독자 유형별 맞춤 뉴스 6개를 선별해 제공합니다."
     ),
     "BRAND_TAGS": ["AI PRISM", "AI 프리즘"],
+    # Absolute base URL of the public site for links in e-mails (no request in tasks).
+    "SITE_URL": "http://127.0.0.1:8000",
     "FOOTER_TEMPLATE": "< 저작권자 ⓒ {publisher}, 무단 전재 및 재배포 금지 >",
     # Briefing anatomy.
     "ITEMS_PER_BRIEFING": 6,

@@ -206,6 +206,8 @@ class Briefing(models.Model):
                 name="prism_briefing_one_live_per_edition",
             ),
         ]
+        # Public pages check the newest change of published briefings on each request.
+        indexes = [models.Index(fields=["status", "updated_at"])]
         permissions = [
             ("submit_briefing", _("브리핑 검토 요청")),
             ("approve_briefing", _("브리핑 승인")),

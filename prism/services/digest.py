@@ -41,11 +41,7 @@ def digest_enqueue(briefing_id: int) -> None:
 
 def site_url() -> str:
     """The site's base URL for links in e-mails (no request exists in a task)."""
-    try:
-        configured = prism_settings.SITE_URL
-    except AttributeError:
-        configured = ""
-    return str(configured or DEFAULT_SITE_URL).rstrip("/")
+    return str(prism_settings.SITE_URL or DEFAULT_SITE_URL).rstrip("/")
 
 
 def digest_recipients(briefing: Briefing) -> QuerySet:
