@@ -117,10 +117,34 @@ def test_batch_summarizes_many_and_keeps_going_past_a_failure(
     summarizer = ExplodingSummarizer()
     ids = [good[0].pk, bad.pk, good[1].pk, 999_999, good[2].pk]
     summaries = articles_summarize(article_ids=ids, summarizer=summarizer)
-    assert [s.article_id for s in summaries] == [good[0].pk, good[1].pk, good[2].pk]
+    assert [s.article_id for s in summaries] == [
+        g.pk for g in (good[0], bad, *good[1:])
+    ]
     assert all(s.backend == "exploding" for s in summaries)
-    assert not ArticleSummary.objects.filter(article=bad).exists()
+    assert [bool(s.fallback_reason) for s in summaries] == [False, True, False, False]
+    failed = summaries[1]
+    assert failed.fallback_reason.startswith("생성 오류")
+    assert "요약할 수 없습니다" in failed.fallback_reason
+    assert failed.sentences
+    for sentence in failed.sentences:
+        assert bad.body[sentence["start"] : sentence["end"]] == sentence["text"]
     assert f"Could not summarize article {bad.pk}" in caplog.text
-    assert "요약할 수 없습니다" in caplog.text
     again = articles_summarize(article_ids=ids, summarizer=summarizer)
-    assert [s.pk for s in again] == [s.pk for s in summaries]
+    assert [s.pk for s in again] == [s.pk for s in summaries]  # error rows retried
+
+
+def test_a_broken_model_falls_back_to_the_extractive_summary(
+    rate_cut, settings, tmp_path, fresh_summarizers
+):
+    settings.PRISM = {
+        **settings.PRISM,
+        "SUMMARIZER_BACKEND": "transformers",
+        "SUMMARIZER_MODEL": str(tmp_path / "missing-model"),
+    }
+    summary = article_summarize(article=rate_cut)
+    assert summary.backend == "transformers"
+    assert summary.model_name == str(tmp_path / "missing-model")
+    assert summary.fallback_reason.startswith("생성 오류")
+    assert "does not exist" in summary.fallback_reason
+    extractive = ExtractiveSummarizer().summarize(rate_cut.headline, rate_cut.body)
+    assert summary.text == extractive.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 
@@ -50,10 +51,35 @@ def article_summarize(
     existing = _existing(article, summarizer)
     if existing is not None:
         return existing
-    summary = summarizer.summarize(
-        article.headline, article.body, int(prism_settings.SUMMARY_SENTENCES)
-    )
+    count = int(prism_settings.SUMMARY_SENTENCES)
+    try:
+        summary = summarizer.summarize(article.headline, article.body, count)
+    except Exception as exc:
+        if summarizer.backend == "extractive":
+            raise
+        # A model that is missing, out of memory or broken must not stop a
+        # briefing: use the extractive summary and record why (retried later).
+        logger.exception("Summarizer failed for article %s", article.pk)
+        summary = _fallback_summary(summarizer, article, count, exc)
     return _store(article, summary)
+
+
+def _fallback_summary(
+    summarizer: Summarizer, article: Article, count: int, exc: Exception
+) -> Summary:
+    """The extractive summary, stored under the failed summarizer's identity."""
+    fallback = summarizer_from_settings(backend="extractive").summarize(
+        article.headline, article.body, count
+    )
+    return dataclasses.replace(
+        fallback,
+        backend=summarizer.backend,
+        model_name=summarizer.model_name,
+        model_version=summarizer.model_version,
+        fallback_reason=(
+            f"{ERROR_PREFIX}로 추출 요약을 사용함: {type(exc).__name__}: {exc}"
+        ),
+    )
 
 
 def articles_summarize(
@@ -61,8 +87,10 @@ def articles_summarize(
 ) -> list[ArticleSummary]:
     """Summaries of many articles, generated in batches; reuses existing ones.
 
-    A failure on one article is logged with its reason and the others carry on; the
-    result holds the summaries that exist afterwards, in ``article_ids`` order.
+    A failure on one article is logged and the others carry on; with a model-based
+    summarizer the article gets the extractive summary, stored with the error as its
+    ``fallback_reason`` (and retried next time). The result holds the summaries that
+    exist afterwards, in ``article_ids`` order.
     """
     summarizer = summarizer or summarizer_from_settings()
     articles = Article.objects.in_bulk(list(article_ids))
@@ -112,6 +140,10 @@ def _summarize_batch(
             logger.exception(
                 "Could not summarize article %s (%s): %s", article.pk, article, exc
             )
+            if summarizer.backend != "extractive":
+                results.append(
+                    (article, _fallback_summary(summarizer, article, count, exc))
+                )
     return results
 
 
