@@ -53,6 +53,7 @@ lint: install
 
 test: install check-java
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -r prism -ll
 	$(VENV)/bin/pytest
 
 # The same suite on a real PostgreSQL server and the django-q2 Redis broker, both

@@ -71,11 +71,13 @@ def check_sqlite_journal_mode(app_configs, databases=None, **kwargs):
     return warnings
 
 
-@register()
-def check_sqlite_library(app_configs, **kwargs):
+# A database check: `migrate` and `check --database default` show it, while every
+# other command (an import, an export) is not cluttered with it.
+@register(Tags.database)
+def check_sqlite_library(app_configs, databases=None, **kwargs):
     """Warn when the SQLite library Django uses has the WAL-reset bug."""
     database = settings.DATABASES.get("default", {})
-    if database.get("ENGINE") != SQLITE_ENGINE:
+    if "default" not in (databases or []) or database.get("ENGINE") != SQLITE_ENGINE:
         return []
     # The module Django's backend really uses (pysqlite3 if it was swapped in).
     from django.db.backends.sqlite3.base import Database

@@ -114,7 +114,7 @@ def _manage_check(tmp_path, *args: str, **env: str) -> subprocess.CompletedProce
 def test_embedded_sqlite_warns_about_a_library_with_the_wal_reset_bug(tmp_path):
     from django.db.backends.sqlite3.base import Database
 
-    result = _manage_check(tmp_path)
+    result = _manage_check(tmp_path, "--database", "default")
     assert result.returncode == 0, result.stderr
     old = tuple(Database.sqlite_version_info) < (3, 51, 3)
     assert ("prism.W003" in result.stderr) is old, result.stderr
@@ -138,7 +138,7 @@ def test_sqlite_library_check_threshold(settings, monkeypatch, version, warned):
     monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", SQLITE_ENGINE)
     monkeypatch.setattr(Database, "sqlite_version_info", version)
     monkeypatch.setattr(Database, "sqlite_version", ".".join(map(str, version)))
-    ids = [warning.id for warning in check_sqlite_library(None)]
+    ids = [warning.id for warning in check_sqlite_library(None, databases=["default"])]
     assert ids == (["prism.W003"] if warned else [])
 
 
