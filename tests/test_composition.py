@@ -117,7 +117,11 @@ def test_keywords_are_no_stopwords_dates_or_names(ceo_briefing):
         assert keyword not in STOPWORDS
         assert not re.fullmatch(r"[\d.,%]+|\d+\s*(일|월|년|시)", keyword)
         assert not set(keyword.split()) & names
+        # The reader's own name is no keyword of the day.
+        assert "CEO" not in keyword.split()
     assert len(set(ceo_briefing.keywords)) == 5
+    for section in ceo_briefing.sections.all():
+        assert "CEO" not in section.heading
 
 
 def test_headline_and_provenance_of_the_draft(ceo_briefing):

@@ -585,7 +585,8 @@ def _themes(
     similarity = [[_cosine(a, b) for b in vectors] for a in vectors]
     partition = theme_partition(similarity, int(prism_settings.SECTIONS_PER_BRIEFING))
     themes: list[_Theme] = []
-    used_phrases: list[str] = []
+    # The reader's own name ("CEO") says nothing about the day's news.
+    used_phrases: list[str] = reader_type_words(selection.reader_type)
     for members in partition:
         theme_items = [items[i] for i in members]
         texts = [article_text(i.article, tokenizer) for i in theme_items]
@@ -674,7 +675,12 @@ def _briefing_keywords(
     """[키워드 TOP 5]: the briefing's best keywords, theme keyphrases first in line."""
     k = int(prism_settings.KEYWORDS_PER_BRIEFING)
     texts = [article_text(item.article, tokenizer) for item in selection.items]
-    ranked = keyphrases(extractor, texts, k=KEYWORD_CANDIDATES)
+    ranked = keyphrases(
+        extractor,
+        texts,
+        k=KEYWORD_CANDIDATES,
+        exclude=reader_type_words(selection.reader_type),
+    )
     themed = [phrase for section in sections for phrase in section.keyphrases[:1]]
     chosen: list[str] = []
     for phrase in [*themed, *ranked]:
@@ -699,3 +705,9 @@ def _summarizer_identities(summaries: Iterable[ItemSummary]) -> list[dict[str, s
 def reader_type_label(reader_type: ReaderType) -> str:
     """How the reader type is named in group headings ("CEO")."""
     return reader_type.name
+
+
+def reader_type_words(reader_type: ReaderType) -> list[str]:
+    """The reader type's name as keywords would spell it ("CEO", "스타트업 창업자")."""
+    name = reader_type.name.strip()
+    return list(dict.fromkeys([name, name.replace(" ", "")]))
