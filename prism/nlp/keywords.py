@@ -15,7 +15,7 @@ from prism.nlp.tokens import Token, Tokenizer, get_tokenizer, tokenize_with_offs
 STOPWORDS: frozenset[str] = frozenset(
     """
     것 등 수 때 중 및 위 말 점 곳 건 번 배 명 개 원 년 월 일 시 분 초 주 만 억 조
-    씨 측 내 외 간 후 전 앞 뒤 더 또 그 이 저 나 너 우리 저희 자신 모두 대부분 일부
+    씨 측 내 외 간 후 전 앞 뒤 더 또 그 이 저 나 너 우리 저희 자신 모두 대부분 일부 절반
     각각 다른 같은 여러 이번 지난 올해 오늘 어제 내일 내년 작년 지난해 올 금년 최근
     현재 당시 이날 이후 이전 이상 이하 미만 초과 정도 경우 가운데 대해 대한 관련
     통해 위해 따라 따르면 때문 가량 약 총 전체 각 해당 이들 이곳 그곳 여기 거기

@@ -327,17 +327,26 @@ def theme_keyphrases(
     ranked = keyphrases(extractor, texts, k=8, exclude=exclude, lead_first=True)
     if not ranked:
         return []
+    # Words the headlines use name the story; body words ("절반") may only colour it.
+    titled = [p for p in ranked if _in_headline(texts, p)] or ranked
     # A two-word phrase near the top makes a better heading than a lone noun.
-    phrases = [p for p in ranked[:4] if " " in p]
-    first = phrases[0] if phrases else ranked[0]
+    phrases = [p for p in titled[:4] if " " in p]
+    first = phrases[0] if phrases else titled[0]
     chosen = [first]
     for text in texts[1:]:
-        own = keyphrases(extractor, [text], k=2, exclude=[*exclude, *chosen])
+        own = keyphrases(extractor, [text], k=4, exclude=[*exclude, *chosen])
         if own and first not in text.candidates:
-            chosen.append(own[0])
+            own_titled = [p for p in own if _in_headline([text], p)]
+            chosen.append((own_titled or own)[0])
             break
     chosen += [p for p in ranked if not any(_overlaps(p, c) for c in chosen)]
     return chosen[:4]
+
+
+def _in_headline(texts: Sequence[ArticleText], phrase: str) -> bool:
+    return any(
+        getattr(text.candidates.get(phrase), "in_title", False) for text in texts
+    )
 
 
 def _generic(extractor: KeywordExtractor, term: str) -> bool:
