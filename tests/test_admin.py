@@ -503,3 +503,14 @@ def test_correction_form_checks_the_publish_guards_before_saving(
     briefing.refresh_from_db()
     assert briefing.version == 1
     assert briefing.lead != "정정하려던 리드."
+
+
+def test_the_admin_speaks_korean_whatever_the_browser_asks(client, django_user_model):
+    chief = django_user_model.objects.create_superuser(
+        "chief-ko", password="pw-12345678"
+    )
+    client.force_login(chief)
+    headers = {"accept-language": "en-US,en;q=0.9"}
+    html = client.get("/admin/prism/briefing/", headers=headers).content.decode()
+    assert "AI 프리즘 편집국" in html
+    assert "Select" not in html and "Django administration" not in html
