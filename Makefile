@@ -31,21 +31,15 @@ check-java:
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-# Set everything up, load the sample corpus, then run the worker and the web server.
-# Ctrl-C stops both (the trap ends the whole process group).
+# Set everything up, load the sample corpus, then run the worker and the web server
+# (prism_serve). Ctrl-C stops both.
 demo: install check-java migrate
 	$(PY) manage.py prism_demo
 	@echo "PRISM: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/) — Ctrl-C stops."
-	@trap 'kill -TERM 0 2>/dev/null; wait' INT TERM EXIT; \
-		$(PY) manage.py qcluster & \
-		$(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
-		wait
+	@$(PY) manage.py prism_serve $(HOST):$(PORT)
 
 serve: install
-	@trap 'kill -TERM 0 2>/dev/null; wait' INT TERM EXIT; \
-		$(PY) manage.py qcluster & \
-		$(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
-		wait
+	@$(PY) manage.py prism_serve $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
