@@ -4,6 +4,8 @@ own error — never a crash, never a partial write."""
 from __future__ import annotations
 
 import json
+import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +30,7 @@ NEWSY_ALPHABET = st.sampled_from(
         "다. ",
     ]
 )
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 newsy_text = st.lists(NEWSY_ALPHABET, max_size=200).map("".join)
 any_text = st.one_of(st.text(max_size=300), newsy_text)
 
@@ -57,7 +60,10 @@ record = st.fixed_dictionaries(
 )
 
 PROPERTY_SETTINGS = settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("PRISM_HYPOTHESIS_EXAMPLES", "60")),
+    # Same examples every run: CI must not turn red on a random draw; raise
+    # PRISM_HYPOTHESIS_EXAMPLES (and drop derandomize) to explore further.
+    derandomize=os.environ.get("PRISM_HYPOTHESIS_EXAMPLES") is None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -99,7 +105,7 @@ def test_json_records_import_or_reject_field_by_field(records):
 @given(text=any_text)
 def test_cleaner_never_crashes_and_removes_emails(text):
     cleaned = clean_body(text)
-    assert "@example.com" not in cleaned.body
+    assert not EMAIL_ADDRESS.search(cleaned.body), cleaned.body
     assert len(cleaned.body) <= len(text) + text.count("\n") + 2
 
 
