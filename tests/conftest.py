@@ -365,3 +365,24 @@ def _migration_data_in_transactional_tests(request):
         ("prism.migrations.0003_editorial_groups", "create_groups"),
     ]:
         getattr(importlib.import_module(module), function)(state_apps, None)
+
+
+@pytest.fixture
+def task_queue(db):
+    """django-q2's queue, whatever the broker (ORM or Redis): emptied before the
+    test; call it to take everything enqueued since, in order, as task dicts."""
+    from django_q.brokers import get_broker
+    from django_q.signing import SignedPackage
+
+    broker = get_broker()
+    broker.purge_queue()
+
+    def take() -> list[dict]:
+        taken = []
+        while batch := broker.dequeue():
+            for ack_id, payload in batch:
+                taken.append(SignedPackage.loads(payload))
+                broker.acknowledge(ack_id)
+        return taken
+
+    return take

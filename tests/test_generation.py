@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_q.models import OrmQ, Schedule
+from django_q.models import Schedule
 
 from prism import tasks
 from prism.conf import prism_settings
@@ -227,14 +227,14 @@ def test_errors_are_retried_up_to_the_limit_then_recorded(sample_edition, settin
 
 
 def test_generate_briefings_task_enqueues_one_task_per_reader_type(
-    sample_edition, django_capture_on_commit_callbacks
+    sample_edition, django_capture_on_commit_callbacks, task_queue
 ):
     with django_capture_on_commit_callbacks(execute=True):
         run_id = tasks.generate_briefings(
             sample_edition.edition_date.isoformat(), ["ceo", "job-seeker"]
         )
     run = GenerationRun.objects.get(pk=run_id)
-    queued = [q.task for q in OrmQ.objects.all()]
+    queued = task_queue()
     generation = [
         t
         for t in queued
@@ -272,21 +272,20 @@ def test_scheduled_generation_defaults_to_today(db, django_capture_on_commit_cal
 
 
 def test_imported_originals_are_summarized_in_background_batches(
-    make_article, settings
+    make_article, settings, task_queue
 ):
     settings.PRISM = {**settings.PRISM, "SUMMARIZE_BATCH_SIZE": 2}
     originals = [make_article() for _ in range(5)]
     copy = make_article(duplicate_of=originals[0])
     after_import([a.pk for a in [*originals, copy]])
-    batches = [q.task["args"][0] for q in OrmQ.objects.order_by("pk")]
+    queued = task_queue()
+    batches = [task["args"][0] for task in queued]
     assert batches == [
         [originals[0].pk, originals[1].pk],
         [originals[2].pk, originals[3].pk],
         [originals[4].pk],
     ]
-    assert all(
-        q.task["func"] == "prism.tasks.summarize_articles" for q in OrmQ.objects.all()
-    )
+    assert all(task["func"] == "prism.tasks.summarize_articles" for task in queued)
 
 
 def test_summarize_articles_task_stores_summaries(sample_edition):
@@ -346,13 +345,13 @@ def test_prism_generate_sync_reports_each_reader_type(sample_edition, capsys):
 
 
 def test_prism_generate_enqueues_and_reports_the_run(
-    db, capsys, django_capture_on_commit_callbacks
+    db, capsys, django_capture_on_commit_callbacks, task_queue
 ):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("prism_generate", "--date", "2026-11-20", "--reader-type", "ceo")
     run = GenerationRun.objects.get()
     assert f"생성 작업 #{run.pk}" in capsys.readouterr().out
-    assert [q.task["args"] for q in OrmQ.objects.all()] == [(run.pk, ceo().pk)]
+    assert [task["args"] for task in task_queue()] == [(run.pk, ceo().pk)]
 
 
 def test_prism_generate_refuses_unknown_reader_types(db):
