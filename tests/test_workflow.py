@@ -797,20 +797,15 @@ def test_two_schedulers_at_the_same_moment_publish_once(make_briefing):
 
 
 def test_publishing_queues_the_digest_after_commit(
-    generated, chief, django_capture_on_commit_callbacks
+    generated, chief, django_capture_on_commit_callbacks, task_queue
 ):
-    from django_q.conf import Conf
-    from django_q.models import OrmQ
-
-    if not Conf.ORM:
-        pytest.skip("reads the queue through django-q2's ORM broker")
     briefing = generated(status=S.APPROVED, approved_version=1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         workflow.briefing_publish(briefing=briefing, user=chief)
-    assert OrmQ.objects.count() == 0  # nothing is queued before the commit
+    assert task_queue() == []  # nothing is queued before the commit
     for callback in callbacks:
         callback()
-    queued = [q.task for q in OrmQ.objects.all()]
+    queued = task_queue()
     assert [(t["func"], t["args"]) for t in queued] == [
         ("prism.tasks.send_briefing_digest", (briefing.pk,))
     ]
