@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import http.server
 import itertools
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -386,3 +387,33 @@ def task_queue(db):
         return taken
 
     return take
+
+
+# Debian's Chromium, driven through Playwright (its own browser download does not work
+# on the newsroom's machines); browser tests are skipped with the install command.
+CHROMIUM = Path(os.environ.get("PRISM_CHROMIUM", "/usr/bin/chromium"))
+requires_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=(
+        f"Chromium not found at {CHROMIUM}: install it with "
+        "`sudo apt-get install -y chromium` (or set PRISM_CHROMIUM)"
+    ),
+)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM
+    # calls are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

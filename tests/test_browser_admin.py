@@ -6,52 +6,21 @@ work here). Skipped, with the command to install it, where Chromium is missing.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from prism.conf import prism_settings
 from prism.models import AuditEvent, Briefing
 from prism.services.revisions import revision_create
+from tests.conftest import requires_chromium
 
-CHROMIUM = Path(os.environ.get("PRISM_CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "correct-horse-battery-9"
 NEW_SUMMARY = (
     "편집자가 브라우저에서 고친 핵심 요약이다. 반도체 수출이 석 달째 늘었다. "
     "기업들은 설비 투자를 앞당기고 있다."
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=(
-            f"Chromium not found at {CHROMIUM}: install it with "
-            "`sudo apt-get install -y chromium` (or set PRISM_CHROMIUM)"
-        ),
-    ),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM
-    # calls are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+pytestmark = [pytest.mark.browser, pytest.mark.slow, requires_chromium]
 
 
 def log_in(browser, live_server, username: str):

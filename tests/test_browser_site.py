@@ -8,51 +8,21 @@ work here). Skipped, with the command to install it, where Chromium is missing.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from prism.models import Briefing, ReaderType
+from tests.conftest import requires_chromium
 
-CHROMIUM = Path(os.environ.get("PRISM_CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "hangang-bridge-2026-north"
 EMAIL = "visitor@example.com"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=(
-            f"Chromium not found at {CHROMIUM}: install it with "
-            "`sudo apt-get install -y chromium` (or set PRISM_CHROMIUM)"
-        ),
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, requires_chromium]
 
 # Signs that a page rendered wrong: Django template syntax or debug error pages.
 BROKEN_PAGE_MARKERS = ("{{", "{%", "TemplateSyntaxError", "Traceback", "Server Error")
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM
-    # calls are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def assert_rendered_and_styled(page) -> None:
