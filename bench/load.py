@@ -31,6 +31,7 @@ import tempfile
 import textwrap
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -374,10 +375,13 @@ def _database_counts(env: dict[str, str]) -> dict[str, int]:
 
     connection.close()
     runs = GenerationRun.objects.all()
+    statuses = Counter(runs.values_list("status", flat=True))
     return {
         "imported": Article.objects.filter(external_id__startswith="load-").count(),
-        "runs_succeeded": runs.filter(status="succeeded").count(),
+        "runs_succeeded": statuses["succeeded"],
         "runs": runs.count(),
+        # A round that crashed leaves its run behind in this state.
+        "runs_by_status": dict(statuses),
     }
 
 
@@ -443,7 +447,8 @@ def render(args, report, archive, busy_window, jobs) -> str:
         row(f"while the writers ran ({busy_seconds:.0f} s)", busy),
         "",
         f"- Generation (14 reader types per round): {rounds(generation)}; "
-        f"{counts['runs_succeeded']} of {counts['runs']} runs succeeded.",
+        f"{counts['runs_succeeded']} of {counts['runs']} runs succeeded "
+        f"(by status: {counts['runs_by_status']}).",
         f"- Import ({args.articles:,} articles per round): {rounds(imported)}; "
         f"{counts['imported']:,} articles stored.",
         "- 'database is locked' (the 20 s busy timeout ran out) in the writers' "
