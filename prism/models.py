@@ -49,7 +49,12 @@ class Article(models.Model):
                 fields=["url"], condition=~Q(url=""), name="prism_article_unique_url"
             ),
         ]
-        indexes = [models.Index(fields=["published_at"])]
+        indexes = [
+            models.Index(fields=["published_at"]),
+            # The importer looks records up by the newsroom's own id inside its
+            # transaction; a scan there holds SQLite's write lock for long.
+            models.Index(fields=["source", "external_id"]),
+        ]
 
     def __str__(self) -> str:
         return self.headline
