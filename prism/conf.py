@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "SUMMARIZE_BATCH_SIZE": 16,
     # Ingestion.
     "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
+    # prism_import commits this many articles at a time, so a large import never
+    # holds SQLite's write lock long enough to make generation or editors wait.
+    "IMPORT_BATCH_SIZE": 200,
     # Shingle Jaccard (or containment) at which a lightly rewritten copy of a story
     # counts as the same story; different articles on one event score far below.
     "NEAR_DUPLICATE_THRESHOLD": 0.6,

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from prism.models import Article
 from prism.services.articles import after_import
 from tests.test_ingest_samples import SAMPLES
-from tests.test_services_articles import install_failing_trigger
+from tests.test_services_articles import drop_failing_trigger, install_failing_trigger
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[1]
@@ -117,13 +117,60 @@ def test_malformed_file_is_one_line_and_leaves_the_database_unchanged(ingest_fix
     assert Article.objects.count() == 0
 
 
-def test_database_error_in_a_later_file_rolls_back_every_file(ingest_fixtures):
-    install_failing_trigger("온라인 쇼핑 거래액 역대 최대…모바일 비중 75%")
+FAILING_CSV_HEADLINE = "온라인 쇼핑 거래액 역대 최대…모바일 비중 75%"
+
+
+def test_single_transaction_rolls_back_every_file_on_a_database_error(
+    ingest_fixtures,
+):
+    install_failing_trigger(FAILING_CSV_HEADLINE)
     message = refused(
-        str(ingest_fixtures / "articles.jsonl"), str(ingest_fixtures / "articles.csv")
+        str(ingest_fixtures / "articles.jsonl"),
+        str(ingest_fixtures / "articles.csv"),
+        "--single-transaction",
     )
     assert message.startswith("데이터베이스 오류로 가져오기를 모두 취소했습니다")
     assert Article.objects.count() == 0
+
+
+def test_database_error_keeps_committed_batches_and_says_how_to_finish(
+    ingest_fixtures,
+):
+    install_failing_trigger(FAILING_CSV_HEADLINE)
+    jsonl = str(ingest_fixtures / "articles.jsonl")
+    csv = str(ingest_fixtures / "articles.csv")
+    message = refused(jsonl, csv, "--batch-size", "1")
+    assert message.startswith(f"{csv}: 데이터베이스 오류로 가져오기를 멈췄습니다")
+    assert "refused by test trigger" in message
+    assert f"이미 저장됨: {jsonl} 전부, {csv}의 앞 1건(전체 2건 중)." in message
+    assert "다시 실행하면" in message
+    stored = Article.objects.count()
+    assert not Article.objects.filter(headline=FAILING_CSV_HEADLINE).exists()
+    assert Article.objects.filter(headline__startswith="조선업계").exists()
+
+    drop_failing_trigger()
+    out, _ = run(jsonl, csv, "--batch-size", "1")
+    assert f"{csv} (csv): 기사 2건 - 생성 1건, 갱신 0건, 중복 1건" in out
+    assert Article.objects.count() == stored + 1
+
+
+def test_database_error_in_the_first_batch_stores_nothing(ingest_fixtures):
+    install_failing_trigger(FAILING_CSV_HEADLINE)
+    csv = str(ingest_fixtures / "articles.csv")
+    message = refused(csv)  # the default batch holds both articles
+    assert message.endswith("아무것도 저장하지 않았습니다.")
+    assert Article.objects.count() == 0
+
+
+def test_batch_size_defaults_to_prism_settings(
+    ingest_fixtures, settings, django_capture_on_commit_callbacks
+):
+    settings.PRISM = {**getattr(settings, "PRISM", {}), "IMPORT_BATCH_SIZE": 2}
+    with django_capture_on_commit_callbacks() as callbacks:
+        run(str(ingest_fixtures / "articles.jsonl"))
+    sizes = [len(callback.args[0]) for callback in callbacks]
+    assert sizes and max(sizes) <= 2
+    assert sum(sizes) == Article.objects.count()
 
 
 @pytest.mark.parametrize(

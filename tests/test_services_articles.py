@@ -11,7 +11,11 @@ from django.db import DatabaseError, connection
 from prism.ingest import ParsedArticle, ParseResult, RejectedRecord, parse_path
 from prism.ingest.dedup import content_hash
 from prism.models import Article
-from prism.services.articles import after_import, articles_import
+from prism.services.articles import (
+    ImportInterrupted,
+    after_import,
+    articles_import,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +232,14 @@ def install_failing_trigger(headline: str) -> None:
             pytest.skip(f"no test trigger for {connection.vendor}")
 
 
+def drop_failing_trigger() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER prism_test_fail ON prism_article")
+        else:
+            cursor.execute("DROP TRIGGER prism_test_fail")
+
+
 def test_database_error_rolls_the_whole_import_back():
     install_failing_trigger("터지는 기사")
     records = [
@@ -238,6 +250,69 @@ def test_database_error_rolls_the_whole_import_back():
     with pytest.raises(DatabaseError):
         articles_import(result=result_of(*records))
     assert Article.objects.count() == 0
+
+
+def numbered(count: int, fail_at: int | None = None) -> list[ParsedArticle]:
+    """``count`` distinct articles; the one at ``fail_at`` trips the test trigger."""
+    return [
+        article(
+            body=f"{BODY} 기사 번호 {n}번은 서로 다른 내용이다.",
+            headline="터지는 기사" if n == fail_at else f"기사 {n}",
+            url=f"https://example.com/{n}",
+        )
+        for n in range(count)
+    ]
+
+
+def test_batched_import_commits_each_batch_and_hooks_each_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = articles_import(result=result_of(*numbered(5)), batch_size=2)
+    assert report.created == 5
+    assert Article.objects.count() == 5
+    # One summarization hook per committed batch: 2 + 2 + 1 articles.
+    assert [len(callback.args[0]) for callback in callbacks] == [2, 2, 1]
+    assert sorted(sum((c.args[0] for c in callbacks), [])) == sorted(report.article_ids)
+
+
+def test_batched_import_counts_like_one_transaction():
+    records = [*numbered(3), article(url="https://example.com/0")]
+    single = articles_import(result=result_of(*records))
+    Article.objects.all().delete()
+    batched = articles_import(result=result_of(*records), batch_size=1)
+    assert dataclasses.astuple(single)[:4] == dataclasses.astuple(batched)[:4]
+
+
+def test_database_error_in_a_batch_keeps_the_earlier_batches_whole():
+    install_failing_trigger("터지는 기사")
+    records = numbered(5, fail_at=3)
+    with pytest.raises(ImportInterrupted) as caught:
+        articles_import(result=result_of(*records), batch_size=2)
+    stop = caught.value
+    assert isinstance(stop.error, DatabaseError)
+    assert "refused by test trigger" in str(stop)
+    # The first batch (0, 1) is stored; nothing of the failing batch (2, 3) is.
+    assert stop.stored == 2
+    assert stop.report.created == 2
+    assert sorted(Article.objects.values_list("headline", flat=True)) == [
+        "기사 0",
+        "기사 1",
+    ]
+    assert sorted(stop.report.article_ids) == sorted(
+        Article.objects.values_list("pk", flat=True)
+    )
+
+
+def test_importing_again_after_an_interruption_stores_only_the_rest():
+    install_failing_trigger("터지는 기사")
+    records = numbered(5, fail_at=3)
+    with pytest.raises(ImportInterrupted):
+        articles_import(result=result_of(*records), batch_size=2)
+    drop_failing_trigger()
+    report = articles_import(result=result_of(*records), batch_size=2)
+    assert (report.created, report.duplicates) == (3, 2)
+    assert Article.objects.count() == 5
 
 
 def test_report_keeps_parse_rejections_even_without_articles():

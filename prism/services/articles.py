@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -78,36 +78,92 @@ def after_import(article_ids: list[int]) -> None:
         )
 
 
-@transaction.atomic
+class ImportInterrupted(Exception):
+    """A database error stopped a batched import; earlier batches stay stored.
+
+    ``report`` counts what the committed batches stored; ``stored`` is how many of
+    the parsed articles they covered. Importing the same input again skips those
+    (they are duplicates now) and stores the rest.
+    """
+
+    def __init__(self, error: Exception, *, report: ImportReport, stored: int) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.report = report
+        self.stored = stored
+
+
 def articles_import(
     *,
     result: ParseResult,
     source: str = "",
     threshold: float | None = None,
     on_progress: ProgressCallback | None = None,
+    batch_size: int | None = None,
 ) -> ImportReport:
-    """Store ``result``'s articles in one transaction and report what happened.
+    """Store ``result``'s articles and report what happened.
 
     Exact duplicates (same URL, same source and external id, or same content hash)
     create nothing: changed fields of the same article are updated, otherwise the
     record counts as a duplicate. New articles similar to an existing one (at least
     ``threshold``, default ``NEAR_DUPLICATE_THRESHOLD``) are stored with
-    ``duplicate_of`` set. Any database error rolls the whole import back.
+    ``duplicate_of`` set.
+
+    Without ``batch_size`` everything is stored in one transaction and any database
+    error rolls the whole import back. With it, articles are committed ``batch_size``
+    at a time, so a long import never holds SQLite's write lock for more than one
+    batch; each batch is all-or-nothing, and a database error raises
+    :class:`ImportInterrupted` after the batches before it have been committed.
     """
     if threshold is None:
         threshold = float(prism_settings.NEAR_DUPLICATE_THRESHOLD)
+    articles = result.articles
+    # Reading the candidates for near-duplicates takes no lock of any kind.
+    index = _near_duplicate_index(articles, threshold)
     report = ImportReport(rejected=list(result.rejected))
-    index = _near_duplicate_index(result.articles, threshold)
-    total = len(result.articles)
-    for done, parsed in enumerate(result.articles, start=1):
+    context = {"source": source, "index": index, "on_progress": on_progress}
+    if not batch_size:
+        with transaction.atomic():
+            _import_batch(articles, report, offset=0, total=len(articles), **context)
+        return report
+    for begin in range(0, len(articles), batch_size):
+        batch = articles[begin : begin + batch_size]
+        batch_report = ImportReport()
+        try:
+            with transaction.atomic():
+                _import_batch(
+                    batch, batch_report, offset=begin, total=len(articles), **context
+                )
+        except DatabaseError as error:
+            raise ImportInterrupted(error, report=report, stored=begin) from error
+        _merge(report, batch_report)
+    return report
+
+
+def _import_batch(
+    articles: list[ParsedArticle],
+    report: ImportReport,
+    *,
+    offset: int,
+    total: int,
+    source: str,
+    index: NearDuplicateIndex,
+    on_progress: ProgressCallback | None,
+) -> None:
+    """Import ``articles`` inside the caller's transaction; hook the commit."""
+    for done, parsed in enumerate(articles, start=offset + 1):
         _import_one(parsed, source=source, index=index, report=report)
         if on_progress is not None:
             on_progress(done, total)
     report.article_ids = list(dict.fromkeys(report.article_ids))
     if report.article_ids:
-        ids = list(report.article_ids)
-        transaction.on_commit(functools.partial(after_import, ids))
-    return report
+        transaction.on_commit(functools.partial(after_import, list(report.article_ids)))
+
+
+def _merge(report: ImportReport, batch: ImportReport) -> None:
+    for name in ("created", "updated", "duplicates", "near_duplicates"):
+        setattr(report, name, getattr(report, name) + getattr(batch, name))
+    report.article_ids = list(dict.fromkeys([*report.article_ids, *batch.article_ids]))
 
 
 def _import_one(

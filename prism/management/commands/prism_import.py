@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from prism.conf import prism_settings
 from prism.ingest import FORMATS, IngestError, ParseResult, RejectedRecord, parse_path
-from prism.services.articles import ImportReport, articles_import
+from prism.services.articles import ImportInterrupted, ImportReport, articles_import
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,8 @@ class Command(BaseCommand):
     help = (
         "기사를 파일이나 http(s) URL에서 가져옵니다 "
         f"(형식: {', '.join(FORMATS)}; 기본은 자동 감지). "
-        "모든 입력을 먼저 읽고, 하나라도 읽을 수 없으면 아무것도 저장하지 않습니다."
+        "모든 입력을 먼저 읽고, 하나라도 읽을 수 없으면 아무것도 저장하지 않습니다. "
+        "기사는 --batch-size건씩 나눠 커밋합니다(다른 작업이 오래 기다리지 않도록)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -61,25 +62,59 @@ class Command(BaseCommand):
             default=None,
             help="입력 하나의 최대 크기(바이트); 기본은 PRISM IMPORT_MAX_BYTES",
         )
+        parser.add_argument(
+            "--batch-size",
+            type=_positive_int,
+            default=None,
+            help="한 번에 커밋할 기사 수; 기본은 PRISM IMPORT_BATCH_SIZE",
+        )
+        parser.add_argument(
+            "--single-transaction",
+            action="store_true",
+            help=(
+                "모든 입력을 한 트랜잭션으로 저장합니다(모두 저장하거나 하나도 "
+                "저장하지 않음). SQLite에서는 끝날 때까지 다른 쓰기가 기다립니다."
+            ),
+        )
 
     def handle(
         self, *args, inputs: list[str], fmt: str, source: str, **options
     ) -> None:
         max_bytes = options["max_bytes"] or int(prism_settings.IMPORT_MAX_BYTES)
         results = [(name, self._parse(name, fmt, source, max_bytes)) for name in inputs]
+        if options["single_transaction"]:
+            reports = self._import_all_or_nothing(results, source)
+        else:
+            batch_size = options["batch_size"] or int(prism_settings.IMPORT_BATCH_SIZE)
+            reports = self._import_in_batches(results, source, batch_size)
+        if options["verbosity"] >= 1:
+            self._print_summary(reports)
+
+    def _import_all_or_nothing(self, results, source: str) -> list:
         try:
-            # One transaction for every input: all of them are stored, or none.
             with transaction.atomic():
-                reports = [
-                    (name, result, self._import(name, result, source))
+                return [
+                    (name, result, self._import(name, result, source, None))
                     for name, result in results
                 ]
         except DatabaseError as error:
             raise CommandError(
                 f"데이터베이스 오류로 가져오기를 모두 취소했습니다: {_one_line(error)}"
             ) from None
-        if options["verbosity"] >= 1:
-            self._print_summary(reports)
+
+    def _import_in_batches(self, results, source: str, batch_size: int) -> list:
+        reports = []
+        for name, result in results:
+            try:
+                report = self._import(name, result, source, batch_size)
+            except ImportInterrupted as stop:
+                raise CommandError(
+                    f"{name}: 데이터베이스 오류로 가져오기를 멈췄습니다"
+                    f"({_one_line(stop.error)}). "
+                    + _stored_before(reports, name, stop.stored, len(result.articles))
+                ) from None
+            reports.append((name, result, report))
+        return reports
 
     def _parse(self, name: str, fmt: str, source: str, max_bytes: int) -> ParseResult:
         try:
@@ -94,7 +129,9 @@ class Command(BaseCommand):
                 f"{_one_line(error)})"
             ) from None
 
-    def _import(self, name: str, result: ParseResult, source: str) -> ImportReport:
+    def _import(
+        self, name: str, result: ParseResult, source: str, batch_size: int | None
+    ) -> ImportReport:
         total = len(result.articles)
         with tqdm(
             total=total,
@@ -107,6 +144,7 @@ class Command(BaseCommand):
                 result=result,
                 source=source,
                 on_progress=lambda done, total: bar.update(done - bar.n),
+                batch_size=batch_size,
             )
 
     def _print_summary(
@@ -138,4 +176,17 @@ def _counts(report: ImportReport) -> str:
         f"생성 {report.created}건, 갱신 {report.updated}건, "
         f"중복 {report.duplicates}건, 유사 중복 {report.near_duplicates}건, "
         f"거부 {len(report.rejected)}건"
+    )
+
+
+def _stored_before(reports: list, name: str, stored: int, total: int) -> str:
+    """What an interrupted batched import kept, and how to finish it."""
+    kept = [f"{done} 전부" for done, _, _ in reports]
+    if stored:
+        kept.append(f"{name}의 앞 {stored}건(전체 {total}건 중)")
+    if not kept:
+        return "아무것도 저장하지 않았습니다."
+    return (
+        f"이미 저장됨: {', '.join(kept)}. 같은 명령을 다시 실행하면 저장된 기사는 "
+        "중복으로 건너뛰고 나머지만 가져옵니다."
     )
