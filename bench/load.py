@@ -356,12 +356,25 @@ def main() -> None:
         print(f"\nwritten to {BENCHMARKS.relative_to(ROOT)}")
 
 
+def import_batch_size() -> int:
+    from prism.conf import prism_settings
+
+    return int(prism_settings.IMPORT_BATCH_SIZE)
+
+
 def write_section(body: str) -> None:
-    """Replace (or append) this benchmark's section, leaving the others alone."""
+    """Replace (or append) this benchmark's section, leaving the others alone.
+
+    A hand-written "Reading it:" part at the end of the old section is kept.
+    """
     text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
-    section = f"{SECTION}\n\n{body.strip()}\n"
     pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
+    old = pattern.search(text)
+    notes = ""
+    if old and (start := old.group(0).find("\nReading it:\n")) >= 0:
+        notes = "\n" + old.group(0)[start:].strip() + "\n"
+    section = f"{SECTION}\n\n{body.strip()}\n{notes}"
+    if old:
         text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip() + "\n"
     else:
         text = (text.rstrip() or "# Benchmarks") + "\n\n" + section
@@ -429,7 +442,8 @@ def render(args, report, archive, busy_window, jobs) -> str:
             "ends: `prism_generate --sync` (every active reader type over the "
             "sample corpus; each round replaces the untouched drafts) and "
             f"`prism_import` of {args.articles:,} synthetic articles (one day's "
-            "file per round, in one transaction)"
+            "file per round, committed "
+            f'{import_batch_size()} articles at a time, `PRISM["IMPORT_BATCH_SIZE"]`)'
             + (f", both at niceness {args.nice}. " if args.nice else ". ")
             + f"Machine: {platform.machine()}, {os.cpu_count()} cores shared by "
             "server, load generator and writers, "

@@ -59,6 +59,10 @@ DEFAULTS: dict[str, Any] = {
     "MMR_LAMBDA": 0.7,
     "GENERATION_TIME": "06:00",
     "GENERATION_MAX_ATTEMPTS": 3,
+    # A reader type still running (or queued) this long after its task started has
+    # lost its task (worker killed, django-q timeout, broker restarted): the recovery
+    # schedule retries or fails it. None: the cluster's retry + timeout + 2 minutes.
+    "GENERATION_STALE_SECONDS": None,
     # Workflow.
     "EDIT_RESETS_APPROVAL": True,
     "SHARE_LINK_MAX_AGE_HOURS": 72,

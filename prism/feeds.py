@@ -76,6 +76,8 @@ class ReaderTypeRssFeed(Feed):
         return prism_settings.PUBLISHER
 
     def item_categories(self, briefing: Briefing) -> list[str]:
+        # Plain text, XML-escaped once by the feed writer (Django's default too):
+        # unlike titles, readers show categories as labels, never as markup.
         return list(briefing.keywords or [])
 
 

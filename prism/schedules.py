@@ -94,6 +94,7 @@ def ensure_schedules(*, using: str = DEFAULT_DB_ALIAS) -> list:
     return [
         ensure_daily_generation(using=using),
         ensure_publish_scheduled(using=using),
+        ensure_generation_recovery(using=using),
     ]
 
 
@@ -108,19 +109,31 @@ def ensure_schedules_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwar
 
 PUBLISH_SCHEDULED = "PRISM: 예약 브리핑 발행"
 PUBLISH_SCHEDULED_FUNC = "prism.tasks.publish_scheduled_briefings"
+GENERATION_RECOVERY = "PRISM: 멈춘 생성 작업 복구"
+GENERATION_RECOVERY_FUNC = "prism.tasks.recover_generation_runs"
 
 
-def ensure_publish_scheduled(*, using: str = DEFAULT_DB_ALIAS):
-    """Every minute: publish the scheduled briefings that are due (idempotent)."""
+def ensure_every(name: str, func: str, minutes: int, *, using: str):
+    """A schedule that runs ``func`` every ``minutes`` minutes, starting now."""
     from django_q.models import Schedule
 
     return ensure_schedule(
-        name=PUBLISH_SCHEDULED,
-        func=PUBLISH_SCHEDULED_FUNC,
+        name=name,
+        func=func,
         schedule_type=Schedule.MINUTES,
-        minutes=1,
+        minutes=minutes,
         next_run=timezone.now(),
         using=using,
         args="()",
         kwargs="{}",
     )
+
+
+def ensure_publish_scheduled(*, using: str = DEFAULT_DB_ALIAS):
+    """Every minute: publish the scheduled briefings that are due (idempotent)."""
+    return ensure_every(PUBLISH_SCHEDULED, PUBLISH_SCHEDULED_FUNC, 1, using=using)
+
+
+def ensure_generation_recovery(*, using: str = DEFAULT_DB_ALIAS):
+    """Every five minutes: retry or fail generation work whose task was lost."""
+    return ensure_every(GENERATION_RECOVERY, GENERATION_RECOVERY_FUNC, 5, using=using)

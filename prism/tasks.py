@@ -58,6 +58,13 @@ def generate_briefings(
     return run.pk
 
 
+def recover_generation_runs() -> int:
+    """Retry or fail generation work whose task was lost; how many runs were touched."""
+    from prism.services.generation import generation_runs_recover
+
+    return len(generation_runs_recover())
+
+
 def send_briefing_digest(briefing_id: int) -> int:
     """E-mail a published briefing to its opted-in subscribers (each at most once)."""
     from prism.models import Briefing

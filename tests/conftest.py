@@ -182,6 +182,33 @@ def make_role_user(db):
     return factory
 
 
+@pytest.fixture
+def editor(make_role_user):
+    return make_role_user("editor")
+
+
+@pytest.fixture
+def chief(make_role_user):
+    return make_role_user("chief_editor")
+
+
+@pytest.fixture
+def generated(make_briefing):
+    """A complete draft as the generator leaves it: version 1, one AI revision."""
+    from prism.services.revisions import revision_create
+
+    def factory(**fields):
+        briefing = make_briefing(**fields)
+        revision_create(
+            briefing=briefing,
+            kind="generated",
+            provenance={"backend": "extractive", "model": "", "run": 1},
+        )
+        return briefing
+
+    return factory
+
+
 @dataclass(frozen=True)
 class SampleEdition:
     """The sample corpus, imported so that ``edition_date`` is a past morning."""

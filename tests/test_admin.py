@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from prism.models import AuditEvent, Briefing, BriefingItem, ShareLink
 from prism.services import workflow
-from prism.services.revisions import revision_create
 from prism.services.share_links import share_link_create
 from tests.test_permissions_matrix import change_form_data
 
@@ -26,30 +25,6 @@ S = Briefing.Status
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def generated(make_briefing):
-    def factory(**fields) -> Briefing:
-        briefing = make_briefing(**fields)
-        revision_create(
-            briefing=briefing,
-            kind="generated",
-            provenance={"summarizer": "extractive", "model_version": "1", "run": 7},
-        )
-        return briefing
-
-    return factory
-
-
-@pytest.fixture
-def editor(make_role_user):
-    return make_role_user("editor")
-
-
-@pytest.fixture
-def chief(make_role_user):
-    return make_role_user("chief_editor")
 
 
 def url(name: str, *args) -> str:

@@ -207,21 +207,9 @@ def test_worker_killed_mid_write_leaves_nothing_and_the_next_run_succeeds(
     site = kill_site
     newest = dt.date.today() - dt.timedelta(days=3)
     edition = newest + dt.timedelta(days=1)
-    out = site.manage(
-        "shell",
-        "-c",
-        "import datetime as dt; from django_q.tasks import async_task; "
-        "from prism.models import ReaderType; "
-        "from prism.services.demo import demo_corpus_import; "
-        "from prism.services.generation import generation_run_create; "
-        f"demo_corpus_import(edition_date=dt.date.fromisoformat('{newest}')); "
-        "ceo = ReaderType.objects.get(slug='ceo'); "
-        f"run = generation_run_create(edition_date=dt.date.fromisoformat('{edition}'),"
-        " reader_types=[ceo]); "
-        "async_task('tests.test_faults.generate_and_die_mid_write', run.pk, ceo.pk); "
-        "print(run.pk)",
+    run_id = site.enqueue_generation(
+        "tests.test_faults.generate_and_die_mid_write", edition, corpus_for=newest
     )
-    run_id = int(out.split()[-1])
     cluster = site.start_cluster()
     try:
         assert site.wait_for_run(run_id, cluster) == "failed", site.log()

@@ -91,6 +91,34 @@ class ClusterSite:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-6000:]
 
+    def enqueue_generation(
+        self, task: str, edition: dt.date, *, corpus_for: dt.date | None = None
+    ) -> int:
+        """A CEO generation run for ``edition`` with ``task`` enqueued for it.
+
+        With ``corpus_for``, the sample corpus is imported first as that day's news.
+        """
+        corpus = (
+            "from prism.services.demo import demo_corpus_import; "
+            f"demo_corpus_import(edition_date=dt.date.fromisoformat('{corpus_for}')); "
+            if corpus_for
+            else ""
+        )
+        out = self.manage(
+            "shell",
+            "-c",
+            "import datetime as dt; from django_q.tasks import async_task; "
+            "from prism.models import ReaderType; "
+            "from prism.services.generation import generation_run_create; "
+            + corpus
+            + "ceo = ReaderType.objects.get(slug='ceo'); "
+            "run = generation_run_create("
+            f"edition_date=dt.date.fromisoformat('{edition}'), reader_types=[ceo]); "
+            f"async_task('{task}', run.pk, ceo.pk); "
+            "print(run.pk)",
+        )
+        return int(out.split()[-1])
+
 
 def group_alive(pgid: int) -> bool:
     try:
@@ -181,20 +209,9 @@ def fast_retry_site(tmp_path) -> ClusterSite:
 
 def test_a_task_that_kills_its_worker_ends_as_a_failed_run(fast_retry_site):
     site = fast_retry_site
-    out = site.manage(
-        "shell",
-        "-c",
-        "from django_q.tasks import async_task; "
-        "from prism.models import ReaderType; "
-        "from prism.services.generation import generation_run_create; "
-        "import datetime as dt; "
-        "ceo = ReaderType.objects.get(slug='ceo'); "
-        "run = generation_run_create(edition_date=dt.date(2026, 11, 20), "
-        "reader_types=[ceo]); "
-        "async_task('tests.qcluster_tasks.generate_and_die', run.pk, ceo.pk); "
-        "print(run.pk)",
+    run_id = site.enqueue_generation(
+        "tests.qcluster_tasks.generate_and_die", dt.date(2026, 11, 20)
     )
-    run_id = int(out.split()[-1])
     cluster = site.start_cluster()
     try:
         assert site.wait_for_run(run_id, cluster) == "failed"

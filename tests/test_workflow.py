@@ -14,7 +14,7 @@ from prism.models import AuditEvent, Briefing, BriefingItem, BriefingRevision
 from prism.services import workflow
 from prism.services.diffs import tokenize, word_diff
 from prism.services.edit_metrics import content_edit_metrics, edit_metrics_summary
-from prism.services.revisions import briefing_snapshot, revision_create
+from prism.services.revisions import briefing_snapshot
 from prism.services.workflow import (
     CommentRequired,
     EditConflict,
@@ -24,32 +24,6 @@ from prism.services.workflow import (
 )
 
 S = Briefing.Status
-
-
-@pytest.fixture
-def generated(make_briefing):
-    """A complete draft as the generator leaves it: version 1, one AI revision."""
-
-    def factory(**fields) -> Briefing:
-        briefing = make_briefing(**fields)
-        revision_create(
-            briefing=briefing,
-            kind="generated",
-            provenance={"backend": "extractive", "model": "", "run": 1},
-        )
-        return briefing
-
-    return factory
-
-
-@pytest.fixture
-def editor(make_role_user):
-    return make_role_user("editor")
-
-
-@pytest.fixture
-def chief(make_role_user):
-    return make_role_user("chief_editor")
 
 
 def actions(briefing: Briefing) -> list[str]:

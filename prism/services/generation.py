@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_q.exceptions import TimeoutException
 
 from prism.conf import prism_settings
 from prism.models import (
@@ -276,6 +277,7 @@ def _entry(reader_type: ReaderType) -> dict[str, Any]:
         "reason": "",
         "error": "",
         "briefing_id": None,
+        "queued_at": timezone.now().isoformat(),
         "started_at": None,
         "finished_at": None,
         "seconds": None,
@@ -383,10 +385,12 @@ def generation_attempt_fail(
         if entry is None:
             return False
         retry = entry["attempts"] < int(prism_settings.GENERATION_MAX_ATTEMPTS)
+        now = timezone.now().isoformat()
         entry.update(
             status=(Status.QUEUED if retry else Status.FAILED).value,
             error=error[-4000:],
-            finished_at=None if retry else timezone.now().isoformat(),
+            queued_at=now if retry else entry.get("queued_at"),
+            finished_at=None if retry else now,
             seconds=round(seconds, 2),
         )
         _save_run(run)
@@ -457,15 +461,27 @@ def generation_reader_type_run(
         outcome = briefing_generate(
             reader_type=reader_type, edition_date=run.edition_date, run=run, now=now
         )
-    except Exception as exc:
-        logger.exception("generation run %s failed for %s", run_id, reader_type_id)
+    except (Exception, TimeoutException) as exc:
+        # TimeoutException is django-q's task time limit (a SystemExit): it is
+        # recorded like an error, then left to end the task. Had the signal come too
+        # late, the cluster kills the worker and generation_runs_recover() steps in.
+        timed_out = isinstance(exc, TimeoutException)
+        logger.error(
+            "generation run %s failed for %s", run_id, reader_type_id, exc_info=True
+        )
         generation_attempt_fail(
             run_id=run_id,
             reader_type_id=reader_type_id,
-            error=f"{exc.__class__.__name__}: {exc}\n{traceback.format_exc(limit=5)}",
+            error=(
+                f"작업 시간 제한을 넘었습니다: {exc}"
+                if timed_out
+                else f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
+            ),
             seconds=time.monotonic() - started,
             requeue=requeue,
         )
+        if timed_out:
+            raise
         return _entry_status(run_id, reader_type_id)
     generation_attempt_finish(
         run_id=run_id,
@@ -505,6 +521,108 @@ def generation_run_execute(
             on_progress(slug, status)
     run.refresh_from_db()
     return run
+
+
+# ------------------------------------------------------------------- recovery
+
+# Runs older than this are not retried by recovery: their edition has gone by.
+RECOVERY_MAX_AGE = dt.timedelta(days=1)
+STALE_GRACE = dt.timedelta(minutes=2)
+
+
+def generation_stale_after() -> dt.timedelta:
+    """How long a reader type may stay queued or running before its task is lost.
+
+    ``PRISM["GENERATION_STALE_SECONDS"]``, or else django-q's ``retry`` plus
+    ``timeout`` plus two minutes: by then any live attempt has finished, been killed
+    by the cluster's timeout, or been delivered again (which restarts the clock).
+    """
+    configured = prism_settings.GENERATION_STALE_SECONDS
+    if configured:
+        return dt.timedelta(seconds=float(configured))
+    from django_q.conf import Conf
+
+    return dt.timedelta(seconds=(Conf.RETRY or 0) + (Conf.TIMEOUT or 0)) + STALE_GRACE
+
+
+def generation_runs_recover(*, now: dt.datetime | None = None) -> dict[int, list[str]]:
+    """Retry or fail the reader types whose background task was lost.
+
+    A task can vanish without recording anything: the django-q timeout killed its
+    worker, the worker was killed while the failure itself was being recorded, or
+    a Redis broker lost it on restart. Such an entry stays queued or running and
+    the run never ends. Entries untouched for ``generation_stale_after()`` are
+    enqueued again while attempts remain (a duplicate delivery is harmless: the
+    attempt count and the briefing's unique edition stop it), otherwise failed
+    with the reason. Returns ``{run id: [what was done, per reader type]}``.
+    """
+    now = now or timezone.now()
+    stale_before = now - generation_stale_after()
+    open_runs = GenerationRun.objects.filter(
+        status__in=[Status.QUEUED, Status.RUNNING], created_at__lt=stale_before
+    )
+    recovered = {}
+    for run_id in open_runs.values_list("pk", flat=True):
+        with transaction.atomic():
+            run = GenerationRun.objects.select_for_update().get(pk=run_id)
+            if run.status not in (Status.QUEUED, Status.RUNNING):
+                continue
+            actions = [
+                _recover_entry(run, entry, now=now, stale_before=stale_before)
+                for entry in run.progress.values()
+            ]
+            actions = [action for action in actions if action]
+            if actions:
+                _save_run(run)
+                recovered[run.pk] = actions
+    for run_id, actions in recovered.items():
+        logger.warning("generation run %s recovered: %s", run_id, "; ".join(actions))
+    return recovered
+
+
+def _recover_entry(
+    run: GenerationRun,
+    entry: dict[str, Any],
+    *,
+    now: dt.datetime,
+    stale_before: dt.datetime,
+) -> str:
+    """Requeue or fail one stale entry of a locked run; what was done, or ""."""
+    if entry["status"] == Status.RUNNING:
+        since = entry.get("started_at")
+    elif entry["status"] == Status.QUEUED:
+        since = entry.get("queued_at")
+    else:
+        return ""
+    since = dt.datetime.fromisoformat(since) if since else run.created_at
+    if since >= stale_before:
+        return ""
+    minutes = max(1, round((now - since).total_seconds() / 60))
+    was = "실행 중" if entry["status"] == Status.RUNNING else "대기 중"
+    limit = int(prism_settings.GENERATION_MAX_ATTEMPTS)
+    too_old = run.created_at < now - RECOVERY_MAX_AGE
+    if entry["attempts"] >= limit or too_old:
+        reason = (
+            f"작업이 {minutes}분 넘게 {was} 상태로 남아 실패로 처리했습니다 "
+            "(작업 시간 초과 또는 작업자·브로커 중단"
+            + (", 생성 요청이 하루 넘게 지나 다시 시도하지 않음)." if too_old else ").")
+        )
+        entry.update(
+            status=Status.FAILED.value,
+            error="\n".join(p for p in (entry.get("error"), reason) if p),
+            finished_at=now.isoformat(),
+        )
+        return f"{entry['name']}: failed"
+    entry.update(
+        status=Status.QUEUED.value,
+        queued_at=now.isoformat(),
+        error=(
+            f"작업이 {minutes}분 넘게 {was} 상태로 남아 다시 시도합니다 "
+            "(작업 시간 초과 또는 작업자·브로커 중단)."
+        ),
+    )
+    _enqueue_on_commit(run.pk, entry["reader_type_id"])
+    return f"{entry['name']}: requeued"
 
 
 def generation_run_summary(run: GenerationRun) -> list[str]:
