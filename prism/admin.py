@@ -11,6 +11,7 @@ from functools import partial, update_wrapper
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -98,6 +99,8 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["section", "source", NearDuplicateFilter, "published_at"]
     search_fields = ["headline", "body", "byline", "external_id", "url"]
     date_hierarchy = "published_at"
+    # Links typed without a scheme are news sites: https (Django 6's default too).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["content_hash", "imported_at", "updated_at", "duplicate_of"]
     raw_id_fields = []
     inlines = [ArticleSummaryInline]

@@ -65,8 +65,10 @@ def generation_tasks(queued: list[dict]) -> list[tuple]:
 
 
 def test_stale_limit_follows_the_cluster_unless_configured(settings):
-    # newsroom.settings: retry 720 s + timeout 600 s, plus two minutes of grace.
-    assert generation_stale_after() == dt.timedelta(seconds=720 + 600 + 120)
+    # The cluster's retry + timeout (720 s + 600 s by default), plus two minutes.
+    cluster = settings.Q_CLUSTER
+    expected = cluster["retry"] + cluster["timeout"] + 120
+    assert generation_stale_after() == dt.timedelta(seconds=expected)
     settings.PRISM = {**settings.PRISM, "GENERATION_STALE_SECONDS": 90}
     assert generation_stale_after() == dt.timedelta(seconds=90)
 
