@@ -444,3 +444,9 @@ def browser(monkeypatch):
             yield browser
         finally:
             browser.close()
+            # With the event loop running, Django keeps this context's database
+            # connections apart from the thread's: close them here, or PostgreSQL
+            # refuses to drop the test database ("accessed by other users").
+            from django.db import connections
+
+            connections.close_all()
