@@ -47,6 +47,7 @@ lint: install
 
 test: install check-java
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -q -r prism -ll
 	$(VENV)/bin/pytest
 

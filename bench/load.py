@@ -23,7 +23,6 @@ import http.client
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -40,8 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import site_load  # noqa: E402
+from bench.report import BENCHMARKS, write_section  # noqa: E402
 
-BENCHMARKS = ROOT / "BENCHMARKS.md"
 SECTION = "## Load under generation and import"
 LOCKED = "database is locked"
 # The sample corpus becomes this long-past edition: its generation window holds no
@@ -352,7 +351,7 @@ def main() -> None:
     section = render(args, report, archive, (first, last), jobs)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section(SECTION, section, keep_from="Reading it:")
         print(f"\nwritten to {BENCHMARKS.relative_to(ROOT)}")
 
 
@@ -360,25 +359,6 @@ def import_batch_size() -> int:
     from prism.conf import prism_settings
 
     return int(prism_settings.IMPORT_BATCH_SIZE)
-
-
-def write_section(body: str) -> None:
-    """Replace (or append) this benchmark's section, leaving the others alone.
-
-    A hand-written "Reading it:" part at the end of the old section is kept.
-    """
-    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    old = pattern.search(text)
-    notes = ""
-    if old and (start := old.group(0).find("\nReading it:\n")) >= 0:
-        notes = "\n" + old.group(0)[start:].strip() + "\n"
-    section = f"{SECTION}\n\n{body.strip()}\n{notes}"
-    if old:
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip() + "\n"
-    else:
-        text = (text.rstrip() or "# Benchmarks") + "\n\n" + section
-    BENCHMARKS.write_text(text, encoding="utf-8")
 
 
 def _database_counts(env: dict[str, str]) -> dict[str, int]:

@@ -33,7 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ROOT / "BENCHMARKS.md"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.report import BENCHMARKS, write_section  # noqa: E402
+
 SECTION = "## Site and API"
 DAYS = 60
 READER_TYPES = 5
@@ -389,20 +393,6 @@ def table(results: list[Result], bare: Result) -> str:
     return "\n".join(lines)
 
 
-def write_section(body: str) -> None:
-    """Replace (or append) this benchmark's section, leaving the others alone."""
-    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
-    if not text:
-        text = "# Benchmarks\n"
-    section = f"{SECTION}\n\n{body.strip()}\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    BENCHMARKS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per run")
@@ -483,7 +473,7 @@ def main() -> None:
     )
     print(summary)
     if not args.no_write:
-        write_section(notes + "\n" + summary)
+        write_section(SECTION, notes + "\n" + summary)
         print(f"\nwritten to {BENCHMARKS.relative_to(ROOT)}")
 
 

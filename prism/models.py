@@ -37,6 +37,13 @@ class Article(models.Model):
     )
     imported_at = models.DateTimeField(_("가져온 시각"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정 시각"), auto_now=True)
+    # Selection's noun index of the headline and opening, made in the background
+    # after import so the morning's generation need not tokenize the whole pool.
+    # {"key": what it was made from, "terms": {noun: weight}}; stale when the key
+    # no longer matches (text, tokenizer or index version changed).
+    index_terms = models.JSONField(
+        _("선정용 색인어"), null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 

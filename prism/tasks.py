@@ -22,6 +22,13 @@ def summarize_articles(article_ids: list[int]) -> int:
     return len(summaries) if summaries is not None else 0
 
 
+def index_articles(article_ids: list[int]) -> int:
+    """Store selection's noun index of each article lacking one; returns how many."""
+    from prism.services.selection import articles_index
+
+    return articles_index(article_ids=list(article_ids))
+
+
 def generate_briefing_for_reader_type(run_id: int, reader_type_id: int) -> str:
     """Generate one reader type's draft within a run; returns its final status."""
     from prism.services.generation import generation_reader_type_run

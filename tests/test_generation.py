@@ -279,13 +279,14 @@ def test_imported_originals_are_summarized_in_background_batches(
     copy = make_article(duplicate_of=originals[0])
     after_import([a.pk for a in [*originals, copy]])
     queued = task_queue()
-    batches = [task["args"][0] for task in queued]
-    assert batches == [
+    expected = [
         [originals[0].pk, originals[1].pk],
         [originals[2].pk, originals[3].pk],
         [originals[4].pk],
     ]
-    assert all(task["func"] == "prism.tasks.summarize_articles" for task in queued)
+    for func in ("prism.tasks.summarize_articles", "prism.tasks.index_articles"):
+        assert [t["args"][0] for t in queued if t["func"] == func] == expected
+    assert len(queued) == 6
 
 
 def test_summarize_articles_task_stores_summaries(sample_edition):

@@ -292,3 +292,90 @@ def test_selection_weights_come_from_settings(sample_edition, settings):
     )  # the three picks are among the newest stories
     assert min(i.article.published_at for i in selection.interest_items) >= newest[8]
     assert recency == sorted(recency, reverse=True)
+
+
+# ----------------------------------------------------- stored index (made at import)
+
+
+class NoTokenizer:
+    """Stands where a tokenizer would be called: the test fails if it is."""
+
+    def pos(self, text: str):
+        raise AssertionError(f"tokenized again: {text[:30]!r}")
+
+
+def fresh(article: Article) -> Article:
+    from prism.services.selection import clear_caches
+
+    clear_caches()  # what a new worker process starts with
+    return Article.objects.get(pk=article.pk)
+
+
+def test_the_index_is_stored_once_and_then_read_instead_of_tokenizing(
+    make_article,
+):
+    from prism.services.selection import article_terms, articles_index
+
+    article = make_article(headline="반도체 수출 석 달째 증가")
+    made_now = article_terms(fresh(article))
+    assert articles_index(article_ids=[article.pk]) == 1
+    assert articles_index(article_ids=[article.pk]) == 0  # already current
+    stored = fresh(article)
+    assert stored.index_terms["terms"] == dict(made_now.terms)
+    assert "반도체" in stored.index_terms["terms"]
+    from_store = article_terms(stored, NoTokenizer())
+    assert from_store == made_now
+    # An index is not an edit: the article's change time is untouched.
+    assert stored.updated_at == article.updated_at
+
+
+def test_a_stale_index_is_made_again(make_article, settings):
+    from prism.ingest import content_hash
+    from prism.services.selection import article_terms, articles_index
+
+    article = make_article(headline="반도체 수출 석 달째 증가")
+    articles_index(article_ids=[article.pk])
+    changed = fresh(article)
+    changed.body = changed.body + " 조선업 수주도 늘었다."
+    changed.content_hash = content_hash(changed.body)
+    changed.save()
+    with pytest.raises(AssertionError, match="tokenized again"):
+        article_terms(fresh(changed), NoTokenizer())  # new text: the key differs
+    assert articles_index(article_ids=[article.pk]) == 1
+    assert article_terms(fresh(changed), NoTokenizer()).terms
+    settings.PRISM = {**settings.PRISM, "TOKENIZER": "komoran"}
+    with pytest.raises(AssertionError, match="tokenized again"):
+        article_terms(fresh(changed), NoTokenizer())  # another tokenizer's nouns
+
+
+def test_selection_is_the_same_with_stored_and_fresh_indexes(
+    sample_edition, reader_types
+):
+    from prism.services.selection import articles_index, clear_caches
+
+    def selections() -> list[list[int]]:
+        clear_caches()
+        return [
+            [
+                item.article.pk
+                for item in briefing_select(
+                    reader_type=reader_type, edition_date=sample_edition.edition_date
+                ).items
+            ]
+            for reader_type in reader_types
+        ]
+
+    fresh_selections = selections()
+    ids = list(Article.objects.values_list("pk", flat=True))
+    assert articles_index(article_ids=ids) == len(ids)
+    assert selections() == fresh_selections
+
+
+def test_index_task_after_import(make_article):
+    from prism import tasks
+
+    articles = [make_article() for _ in range(3)]
+    assert tasks.index_articles([a.pk for a in articles]) == 3
+    assert all(
+        a.index_terms for a in Article.objects.filter(pk__in=[a.pk for a in articles])
+    )

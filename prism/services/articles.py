@@ -56,10 +56,10 @@ class ImportReport:
 def after_import(article_ids: list[int]) -> None:
     """Hook run once an import has committed, with the created or updated article ids.
 
-    Enqueues background summarization of the new originals in batches of
-    ``SUMMARIZE_BATCH_SIZE`` (near-duplicates are never selected, so they are not
-    summarized). It runs through ``transaction.on_commit``, so it never sees (or
-    enqueues work for) articles of a rolled-back import.
+    Enqueues background summarization and indexing (for selection) of the new
+    originals in batches of ``SUMMARIZE_BATCH_SIZE`` (near-duplicates are never
+    selected, so they are neither). It runs through ``transaction.on_commit``, so it
+    never sees (or enqueues work for) articles of a rolled-back import.
     """
     from django_q.tasks import async_task
 
@@ -71,11 +71,9 @@ def after_import(article_ids: list[int]) -> None:
     )
     size = max(1, int(prism_settings.SUMMARIZE_BATCH_SIZE))
     for begin in range(0, len(originals), size):
-        async_task(
-            "prism.tasks.summarize_articles",
-            originals[begin : begin + size],
-            group="prism-summaries",
-        )
+        batch = originals[begin : begin + size]
+        async_task("prism.tasks.summarize_articles", batch, group="prism-summaries")
+        async_task("prism.tasks.index_articles", batch, group="prism-index")
 
 
 class ImportInterrupted(Exception):

@@ -12,6 +12,7 @@ Selection only reads the database; :mod:`prism.services.generation` writes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import math
 import threading
@@ -51,6 +52,9 @@ RERANK_DEPTH = 80  # MMR looks at this many best-scored candidates
 REFERENCE_RELEVANCE = 0.3  # relevance still counts a little for 참고 뉴스
 RECENT_EDITIONS_DAYS = 2  # articles already in these earlier editions are skipped
 TERM_CACHE_SIZE = 50_000
+# Part of every stored index's key: bump it when what article_terms() computes
+# changes (INDEX_BODY_CHARS, HEADLINE_BOOST, is_index_term), so old ones are redone.
+INDEX_VERSION = 1
 
 
 # --------------------------------------------------------------------------- window
@@ -132,25 +136,67 @@ def noun_terms(tokenizer: Tokenizer, text: str) -> list[str]:
     ]
 
 
+def index_key(article: Article) -> str:
+    """What an article's index is made from: text, tokenizer, index version."""
+    headline = hashlib.sha256(article.headline.encode()).hexdigest()[:16]
+    return (
+        f"{INDEX_VERSION}:{prism_settings.TOKENIZER}:{article.content_hash}:{headline}"
+    )
+
+
+def _stored_terms(article: Article) -> ArticleTerms | None:
+    """The article's stored index, if loaded with it and still current."""
+    if "index_terms" in article.get_deferred_fields():
+        return None
+    stored = article.index_terms
+    if not isinstance(stored, dict) or stored.get("key") != index_key(article):
+        return None
+    terms = stored.get("terms")
+    if not isinstance(terms, dict):
+        return None
+    return ArticleTerms(terms=terms, length=sum(terms.values()))
+
+
 def article_terms(article: Article, tokenizer: Tokenizer | None = None) -> ArticleTerms:
-    """The (cached) index of ``article``; tokenizes it on first use in a process."""
+    """The index of ``article``: cached in the process, stored, or made now."""
     key = (article.pk or id(article), article.content_hash, article.headline)
     with _term_cache_lock:
         cached = _term_cache.get(key)
         if cached is not None:
             _term_cache.move_to_end(key)
             return cached
-    tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
-    counts: Counter[str] = Counter()
-    for term in noun_terms(tokenizer, article.headline):
-        counts[term] += HEADLINE_BOOST
-    counts.update(noun_terms(tokenizer, article.body[:INDEX_BODY_CHARS]))
-    entry = ArticleTerms(terms=dict(counts), length=sum(counts.values()))
+    entry = _stored_terms(article)
+    if entry is None:
+        tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
+        counts: Counter[str] = Counter()
+        for term in noun_terms(tokenizer, article.headline):
+            counts[term] += HEADLINE_BOOST
+        counts.update(noun_terms(tokenizer, article.body[:INDEX_BODY_CHARS]))
+        entry = ArticleTerms(terms=dict(counts), length=sum(counts.values()))
     with _term_cache_lock:
         _term_cache[key] = entry
         while len(_term_cache) > TERM_CACHE_SIZE:
             _term_cache.popitem(last=False)
     return entry
+
+
+def articles_index(*, article_ids: Sequence[int]) -> int:
+    """Store the index of each of the articles lacking a current one; how many.
+
+    Runs in the background after an import. The row is only written if its text is
+    still the one indexed, and ``updated_at`` is left alone (the pool cache keys on
+    it, and an index is not an edit).
+    """
+    stored = 0
+    fields = ("pk", "headline", "body", "content_hash", "index_terms")
+    for article in Article.objects.filter(pk__in=list(article_ids)).only(*fields):
+        if _stored_terms(article) is not None:
+            continue
+        entry = article_terms(article)
+        stored += Article.objects.filter(
+            pk=article.pk, content_hash=article.content_hash, headline=article.headline
+        ).update(index_terms={"key": index_key(article), "terms": dict(entry.terms)})
+    return stored
 
 
 def query_terms(keyword: str, tokenizer: Tokenizer | None = None) -> list[str]:
