@@ -11,7 +11,7 @@ from functools import partial, update_wrapper
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db import models
+from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -30,6 +30,7 @@ from prism.admin_views import (
     workflow_context,
 )
 from prism.conf import prism_settings
+from prism.ingest import content_hash
 from prism.models import (
     Article,
     ArticleSummary,
@@ -43,6 +44,7 @@ from prism.models import (
     ShareLink,
     Subscriber,
 )
+from prism.services.articles import after_import
 from prism.services.audit import action_label, admin_log
 from prism.services.share_links import share_link_is_active, share_link_revoke
 from prism.services.workflow import (
@@ -86,8 +88,41 @@ class ArticleSummaryInline(admin.StackedInline):
         return False
 
 
+class ArticleAdminForm(forms.ModelForm):
+    # Links typed without a scheme are news sites: https (Django 6's default too).
+    url = forms.URLField(
+        label=Article._meta.get_field("url").verbose_name,
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "section", "subsection", "byline", "published_at",
+            "body", "body_raw", "source", "external_id", "url", "language",
+        ]  # fmt: skip
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        taken = (
+            Article.objects.filter(content_hash=content_hash(body))
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if taken is not None:
+            raise forms.ValidationError(
+                _("같은 본문의 기사가 이미 있습니다: %(headline)s (#%(pk)s)"),
+                params={"headline": taken.headline, "pk": taken.pk},
+                code="duplicate_body",
+            )
+        return body
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = [
         "headline",
         "section",
@@ -99,8 +134,6 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["section", "source", NearDuplicateFilter, "published_at"]
     search_fields = ["headline", "body", "byline", "external_id", "url"]
     date_hierarchy = "published_at"
-    # Links typed without a scheme are news sites: https (Django 6's default too).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["content_hash", "imported_at", "updated_at", "duplicate_of"]
     raw_id_fields = []
     inlines = [ArticleSummaryInline]
@@ -120,6 +153,14 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("원본"))
     def is_original(self, obj: Article) -> bool:
         return obj.duplicate_of_id is None
+
+    def save_model(self, request, obj, form, change):
+        if not change or "body" in form.changed_data:
+            obj.content_hash = content_hash(obj.body)
+        super().save_model(request, obj, form, change)
+        if not change or {"body", "headline"} & set(form.changed_data):
+            # A corrected text gets a new 핵심 요약 and index, as after an import.
+            transaction.on_commit(partial(after_import, [obj.pk]))
 
 
 @admin.register(ReaderType)

@@ -67,7 +67,8 @@ class Article(models.Model):
         return self.headline
 
     def current_summary(self) -> ArticleSummary | None:
-        """The summary made by the configured summarizer, else the newest one."""
+        """The summary of the current text by the configured summarizer, else the
+        newest one of the current text (None when the text changed since)."""
         return self.summaries.current()
 
 
@@ -89,6 +90,11 @@ class ArticleSummary(models.Model):
     )
     keywords = models.JSONField(_("키워드"), default=list)
     fallback_reason = models.CharField(_("대체 사유"), max_length=300, blank=True)
+    # The article's content_hash when summarized: a corrected body makes it stale.
+    # Blank on summaries made before this was recorded (taken as current).
+    source_hash = models.CharField(
+        _("요약한 본문 해시"), max_length=64, blank=True, editable=False
+    )
     duration_ms = models.PositiveIntegerField(_("소요 시간(ms)"), default=0)
     created_at = models.DateTimeField(_("생성 시각"), auto_now_add=True)
 

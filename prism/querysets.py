@@ -24,13 +24,21 @@ class SummaryQuerySet(models.QuerySet):
             backend=backend, model_name=model_name, model_version=model_version
         )
 
+    def fresh(self):
+        """Summaries of their article's current text (not of a corrected one)."""
+        return self.filter(
+            models.Q(source_hash="")
+            | models.Q(source_hash=models.F("article__content_hash"))
+        )
+
     def current(self):
-        """The summary of the configured backend if present, else the newest one."""
+        """The fresh summary of the configured backend if any, else the newest."""
         from prism.conf import prism_settings
 
         backend = str(prism_settings.SUMMARIZER_BACKEND)
-        preferred = self.filter(backend=backend).order_by("-created_at").first()
-        return preferred or self.order_by("-created_at").first()
+        fresh = self.fresh()
+        preferred = fresh.filter(backend=backend).order_by("-created_at").first()
+        return preferred or fresh.order_by("-created_at").first()
 
 
 class BriefingQuerySet(models.QuerySet):

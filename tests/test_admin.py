@@ -489,3 +489,52 @@ def test_the_admin_speaks_korean_whatever_the_browser_asks(client, django_user_m
     html = client.get("/admin/prism/briefing/", headers=headers).content.decode()
     assert "AI 프리즘 편집국" in html
     assert "Select" not in html and "Django administration" not in html
+
+
+# ------------------------------------------------------------- articles
+
+
+def article_form(client, article) -> tuple[str, dict]:
+    change = reverse("admin:prism_article_change", args=[article.pk])
+    return change, change_form_data(client.get(change))
+
+
+def test_correcting_an_articles_body_rehashes_and_queues_a_new_summary(
+    admin_client, make_article, django_capture_on_commit_callbacks, task_queue
+):
+    from prism.ingest import content_hash
+
+    article = make_article(headline="수출 석 달째 증가")
+    old_hash = article.content_hash
+    change, data = article_form(admin_client, article)
+    data["body"] = article.body + " 반도체가 증가를 이끌었다."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.content_hash == content_hash(data["body"]) != old_hash
+    queued = {(t["func"], tuple(t["args"][0])) for t in task_queue()}
+    assert queued == {
+        ("prism.tasks.summarize_articles", (article.pk,)),
+        ("prism.tasks.index_articles", (article.pk,)),
+    }
+
+
+def test_an_article_body_already_stored_elsewhere_is_refused(
+    admin_client, make_article
+):
+    from prism.ingest import content_hash
+
+    first = make_article(headline="원래 기사")
+    first.content_hash = content_hash(first.body)  # as the importer stores it
+    first.save()
+    second = make_article(headline="다른 기사", body=first.body + " 덧붙인 문장.")
+    change, data = article_form(admin_client, second)
+    data["body"] = first.body
+    response = admin_client.post(change, data)
+    assert response.status_code == 200
+    assert f"같은 본문의 기사가 이미 있습니다: 원래 기사 (#{first.pk})" in (
+        response.content.decode()
+    )
+    second.refresh_from_db()
+    assert second.body != first.body

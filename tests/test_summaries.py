@@ -148,3 +148,51 @@ def test_a_broken_model_falls_back_to_the_extractive_summary(
     assert "does not exist" in summary.fallback_reason
     extractive = ExtractiveSummarizer().summarize(rate_cut.headline, rate_cut.body)
     assert summary.text == extractive.text
+
+
+def correct_body(article, body: str) -> None:
+    """What an import of the same URL with corrected text does to the row."""
+    from prism.ingest import content_hash
+
+    article.body = body
+    article.content_hash = content_hash(body)
+    article.save()
+
+
+def test_a_corrected_body_gets_a_new_summary(rate_cut, fresh_summarizers):
+    first = article_summarize(article=rate_cut)
+    assert first.source_hash == rate_cut.content_hash
+    corrected = BODY.replace("0.25%포인트", "0.5%포인트").replace("2.25%", "2.00%")
+    correct_body(rate_cut, corrected)
+    # The old summary quotes the old text: it is no longer the article's 핵심 요약.
+    assert rate_cut.current_summary() is None
+    second = article_summarize(article=rate_cut)
+    assert second.pk == first.pk  # refreshed in place: one row per identity
+    assert second.source_hash == rate_cut.content_hash
+    assert "2.00%" in second.text and "2.25%" not in second.text
+    for sentence in second.sentences:
+        assert corrected[sentence["start"] : sentence["end"]] == sentence["text"]
+    assert rate_cut.current_summary() == second
+
+
+def test_batch_summarizing_redoes_only_the_stale_summaries(
+    rate_cut, make_article, fresh_summarizers
+):
+    other = make_article(headline="수출 석 달째 증가")
+    before = {
+        s.article_id: s for s in articles_summarize(article_ids=[rate_cut.pk, other.pk])
+    }
+    correct_body(rate_cut, BODY.replace("2.25%", "2.00%"))
+    after = {
+        s.article_id: s for s in articles_summarize(article_ids=[rate_cut.pk, other.pk])
+    }
+    assert "2.00%" in after[rate_cut.pk].text
+    assert after[other.pk].created_at == before[other.pk].created_at
+    assert after[other.pk].text == before[other.pk].text
+
+
+def test_summaries_from_before_source_hashes_still_count(rate_cut, fresh_summarizers):
+    summary = article_summarize(article=rate_cut)
+    ArticleSummary.objects.filter(pk=summary.pk).update(source_hash="")
+    assert rate_cut.current_summary() == summary
+    assert article_summarize(article=rate_cut).pk == summary.pk

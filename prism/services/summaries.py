@@ -149,7 +149,8 @@ def _summarize_batch(
 
 def _existing(article: Article, summarizer: Summarizer) -> ArticleSummary | None:
     summary = (
-        article.summaries.for_identity(
+        article.summaries.fresh()
+        .for_identity(
             summarizer.backend, summarizer.model_name, summarizer.model_version
         )
         .order_by("-created_at")
@@ -175,6 +176,7 @@ def _store(article: Article, summary: Summary) -> ArticleSummary:
         "keywords": list(summary.keywords),
         "fallback_reason": summary.fallback_reason[:300],
         "duration_ms": max(0, int(summary.duration_ms)),
+        "source_hash": article.content_hash,
     }
     try:
         with transaction.atomic():
