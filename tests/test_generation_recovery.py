@@ -26,7 +26,7 @@ from prism.services.generation import (
     generation_runs_recover,
     generation_stale_after,
 )
-from tests.test_tasks_qcluster import ROOT, ClusterSite, stop_cluster
+from tests.test_tasks_qcluster import DEADLINE, ROOT, ClusterSite, stop_cluster
 
 pytestmark = pytest.mark.django_db
 Status = GenerationRun.Status
@@ -242,7 +242,7 @@ def generate_and_lose_the_failure(run_id: int, reader_type_id: int) -> str:
 RECOVERY_SETTINGS = """
 from newsroom.settings import *  # noqa: F403
 
-PRISM = {**PRISM, "GENERATION_STALE_SECONDS": 5}  # noqa: F405
+PRISM = {**PRISM, "GENERATION_STALE_SECONDS": 1}  # noqa: F405
 """
 
 
@@ -263,10 +263,27 @@ def test_the_clusters_recovery_schedule_finishes_a_run_whose_failure_was_lost(
         edition,
         corpus_for=newest,
     )
+    lost = (
+        "SELECT count(*) FROM django_q_task WHERE success = 0 AND func = "
+        "'tests.test_generation_recovery.generate_and_lose_the_failure'"
+    )
     cluster = site.start_cluster()
     try:
-        # The scheduler (every 30 s) runs the recovery schedule migrate registered;
-        # it enqueues the real task again, which then succeeds.
+        deadline = time.monotonic() + DEADLINE
+        while site.query(lost) != [(1,)]:
+            assert cluster.poll() is None and time.monotonic() < deadline, site.log()
+            time.sleep(0.5)
+        # The task is over and recorded as failed; the run would stay running.
+        time.sleep(1.5)  # past GENERATION_STALE_SECONDS
+        # Make the recovery schedule due now, as when its five minutes are up: the
+        # scheduler (every 30 s) runs it, it enqueues the real task again, and
+        # that succeeds.
+        due = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        site.query(
+            "UPDATE django_q_schedule SET next_run = ? WHERE func = ?",
+            due.strftime("%Y-%m-%d %H:%M:%S.%f"),
+            "prism.tasks.recover_generation_runs",
+        )
         assert site.wait_for_run(run_id, cluster) == "succeeded", site.log()
     finally:
         stop_cluster(cluster)
