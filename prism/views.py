@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -18,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +28,7 @@ from prism.conf import prism_settings
 from prism.forms import ArchiveFilterForm, DeleteAccountForm, ProfileForm, SignUpForm
 from prism.models import Briefing, ReaderType, Subscriber
 from prism.page_cache import (
+    PAGE_CACHE_SECONDS,
     briefing_stamp,
     cached_page,
     is_shared_view,
@@ -156,13 +160,32 @@ def briefing_detail(request: HttpRequest, edition_date: str, slug: str) -> HttpR
 
 def _render_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Still from published(): the briefing may have been withdrawn a moment ago.
-    briefing = get_object_or_404(Briefing.objects.published().with_content(), pk=pk)
+    briefing = get_object_or_404(
+        Briefing.objects.published().select_related("reader_type"), pk=pk
+    )
     context = {
         "briefing": briefing,
+        # Signed-in readers get no shared page, but they share the body's HTML.
+        "content": _lazy_bodies([pk])[pk],
+        "cache_body": True,
+        "body_cache_seconds": PAGE_CACHE_SECONDS,
         "canonical_url": request.build_absolute_uri(briefing.get_absolute_url()),
         "publisher": prism_settings.PUBLISHER,
     }
     return render(request, "prism/briefing_detail.html", context)
+
+
+def _lazy_bodies(pks: list[int]) -> dict[int, SimpleLazyObject]:
+    """Per briefing id, the rows its body renders (sections, items, articles).
+
+    Nothing is loaded unless a body's HTML is missing from the fragment cache
+    (``prism/includes/briefing_body_cached.html``); then all of them are loaded
+    together, in a constant number of queries.
+    """
+    rows = SimpleLazyObject(
+        lambda: Briefing.objects.filter(pk__in=pks).with_content().in_bulk()
+    )
+    return {pk: SimpleLazyObject(partial(operator.getitem, rows, pk)) for pk in pks}
 
 
 @require_GET
@@ -244,11 +267,15 @@ def profile(request: HttpRequest) -> HttpResponse:
     followed = Briefing.objects.published().filter(reader_type__in=chosen)
     latest_by_type = {
         briefing.reader_type_id: briefing
-        for briefing in followed.latest_per_reader_type().with_content()
+        for briefing in followed.latest_per_reader_type().select_related("reader_type")
     }
+    bodies = _lazy_bodies([briefing.pk for briefing in latest_by_type.values()])
+    for briefing in latest_by_type.values():
+        briefing.content = bodies[briefing.pk]
     context = {
         "form": form,
         "subscriber": subscriber,
+        "body_cache_seconds": PAGE_CACHE_SECONDS,
         "latest": [(rt, latest_by_type.get(rt.pk)) for rt in chosen],
         "page_obj": _page(
             request, followed.select_related("reader_type"), EDITIONS_PAGE_SIZE

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -189,16 +190,27 @@ def test_profile_query_count_does_not_grow_with_reader_types(
     client.force_login(user)
     make_briefing(status=Briefing.Status.PUBLISHED)
     client.get(reverse("prism:profile"))  # warm the session
+    cache.clear()  # bodies not rendered yet
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("prism:profile"))
     others = ReaderType.objects.exclude(slug="ceo")[:4]
     for reader_type in others:
         make_briefing(status=Briefing.Status.PUBLISHED, reader_type=reader_type)
     user.subscriber.reader_types.add(*others)
+    cache.clear()
     with CaptureQueriesContext(connection) as five:
         response = client.get(reverse("prism:profile"))
     assert len(response.context["latest"]) == 5
     assert len(one) == len(five)
+    # Bodies already rendered (by anyone) are not loaded again.
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(reverse("prism:profile"))
+    assert len(warm) == len(five) - 4  # no briefing, sections, items, related
+    bodies = re.compile(r'<article class="briefing".*?</article>', re.S)
+    assert bodies.findall(again.content.decode()) == bodies.findall(
+        response.content.decode()
+    )
+    assert len(bodies.findall(again.content.decode())) == 5
 
 
 def test_a_person_sees_only_their_own_profile(client, make_role_user):

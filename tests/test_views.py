@@ -210,7 +210,37 @@ def test_detail_page_query_count_does_not_grow_with_items(
     small_count = _count_queries(client, small.get_absolute_url())
     large_count = _count_queries(client, large.get_absolute_url())
     assert small_count == large_count
-    assert large_count <= 5
+    # Stamp, briefing row, then the body: briefing, sections, items, related.
+    assert large_count <= 6
+
+
+def test_signed_in_readers_share_the_rendered_body_of_a_version(
+    client, make_briefing, make_article, make_role_user
+):
+    briefing = _published(make_briefing)
+    _grow(briefing, make_article, extra_items=3)
+    url = briefing.get_absolute_url()
+    pages = []
+    for _ in range(2):
+        client.force_login(make_role_user("subscriber"))
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(client.get(url).content.decode())
+        item_queries = [q for q in queries if 'FROM "prism_briefingitem"' in q["sql"]]
+        pages.append(len(item_queries))
+    first, first_item_queries, second, second_item_queries = pages
+    assert first_item_queries == 1 and second_item_queries == 0  # body from cache
+    body = re.search(r'<article class="briefing".*?</article>', first, re.S)
+    assert body and body.group(0) in second
+    assert "추가 요약이다." in second
+
+    # An edit makes a new version: nobody gets the old body again.
+    Briefing.objects.filter(pk=briefing.pk).update(
+        lead="고친 리드 문단이다.",
+        version=briefing.version + 1,
+        updated_at=briefing.updated_at + dt.timedelta(seconds=5),
+    )
+    client.force_login(make_role_user("subscriber"))
+    assert "고친 리드 문단이다." in client.get(url).content.decode()
 
 
 def test_archive_query_count_does_not_grow_with_editions(client, make_briefing):
@@ -320,7 +350,7 @@ def test_anonymous_pages_are_served_from_cache_but_never_stale(
 ):
     briefing = _published(make_briefing, headline="처음 제목")
     url = briefing.get_absolute_url()
-    assert _count_queries(client, url) == 5  # the page is built once...
+    assert _count_queries(client, url) == 6  # the page is built once...
     assert _count_queries(client, url) == 1  # ...then one query checks it is live
     # An edit (a new version) is shown at once.
     Briefing.objects.filter(pk=briefing.pk).update(
@@ -353,8 +383,9 @@ def test_signed_in_readers_never_get_the_shared_page(
     client.logout()
     assert _count_queries(client, briefing.get_absolute_url()) == 1  # shared page
     # A visitor with a pending message gets a page built for them (with it).
+    # Stamp and briefing row; the body's HTML comes from the fragment cache.
     client.cookies["messages"] = "x"
-    assert _count_queries(client, briefing.get_absolute_url()) == 5
+    assert _count_queries(client, briefing.get_absolute_url()) == 2
 
 
 def test_the_site_speaks_korean_whatever_the_browser_asks(client, make_briefing):
