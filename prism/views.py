@@ -278,7 +278,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         "body_cache_seconds": PAGE_CACHE_SECONDS,
         "latest": [(rt, latest_by_type.get(rt.pk)) for rt in chosen],
         "page_obj": _page(
-            request, followed.select_related("reader_type"), EDITIONS_PAGE_SIZE
+            request,
+            followed.select_related("reader_type").only(*LINK_FIELDS),
+            EDITIONS_PAGE_SIZE,
         ),
     }
     return render(request, "prism/profile.html", context)
