@@ -392,6 +392,23 @@ def _transition_event(
     )
 
 
+def _move(
+    locked: Briefing,
+    *,
+    user,
+    event: str,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    **changes: Any,
+) -> None:
+    """Apply a transition's ``changes`` to the locked row and audit it as ``event``."""
+    source = locked.status
+    _commit_state(locked, source, **changes)
+    _transition_event(
+        locked, user=user, action_code=event, source=source, comment=comment, data=data
+    )
+
+
 # --- transitions ------------------------------------------------------------------
 
 
@@ -401,10 +418,8 @@ def briefing_submit_for_review(
 ) -> Briefing:
     """draft → in_review; chief editors are notified."""
     locked = _begin(briefing, user, "submit", comment, expected_version)
-    source = locked.status
-    _commit_state(locked, source, status=Status.IN_REVIEW)
-    _transition_event(
-        locked, user=user, action_code="submitted", source=source, comment=comment
+    _move(
+        locked, user=user, event="submitted", comment=comment, status=Status.IN_REVIEW
     )
     notifications.notify_on_commit("submitted", briefing_id=locked.pk, actor=user)
     _sync(briefing, locked)
@@ -417,14 +432,13 @@ def briefing_request_changes(
 ) -> Briefing:
     """in_review → draft with a required comment; the submitter is notified."""
     locked = _begin(briefing, user, "request_changes", comment, expected_version)
-    source = locked.status
-    _commit_state(locked, source, status=Status.DRAFT, approved_version=None)
-    _transition_event(
+    _move(
         locked,
         user=user,
-        action_code="changes_requested",
-        source=source,
+        event="changes_requested",
         comment=comment,
+        status=Status.DRAFT,
+        approved_version=None,
     )
     notifications.notify_on_commit(
         "changes_requested", briefing_id=locked.pk, actor=user, comment=comment
@@ -439,18 +453,15 @@ def briefing_approve(
 ) -> Briefing:
     """in_review → approved, binding the approval to the current version."""
     locked = _begin(briefing, user, "approve", comment, expected_version)
-    source = locked.status
     revision = ensure_current_revision(locked)
-    _commit_state(
-        locked, source, status=Status.APPROVED, approved_version=locked.version
-    )
-    _transition_event(
+    _move(
         locked,
         user=user,
-        action_code="approved",
-        source=source,
+        event="approved",
         comment=comment,
         data={"revision": revision.number},
+        status=Status.APPROVED,
+        approved_version=locked.version,
     )
     notifications.notify_on_commit(
         "approved", briefing_id=locked.pk, actor=user, comment=comment
@@ -480,15 +491,14 @@ def briefing_schedule(
     problems = publish_problems(locked)
     if problems:
         raise PublishGuardError(problems)
-    source = locked.status
-    _commit_state(locked, source, status=Status.SCHEDULED, publish_at=publish_at)
-    _transition_event(
+    _move(
         locked,
         user=user,
-        action_code="scheduled",
-        source=source,
+        event="scheduled",
         comment=comment,
         data={"publish_at": publish_at.isoformat()},
+        status=Status.SCHEDULED,
+        publish_at=publish_at,
     )
     _sync(briefing, locked)
     return briefing
@@ -500,10 +510,13 @@ def briefing_unschedule(
 ) -> Briefing:
     """scheduled → approved (the approval stays)."""
     locked = _begin(briefing, user, "unschedule", comment, expected_version)
-    source = locked.status
-    _commit_state(locked, source, status=Status.APPROVED, publish_at=None)
-    _transition_event(
-        locked, user=user, action_code="unscheduled", source=source, comment=comment
+    _move(
+        locked,
+        user=user,
+        event="unscheduled",
+        comment=comment,
+        status=Status.APPROVED,
+        publish_at=None,
     )
     _sync(briefing, locked)
     return briefing
@@ -575,10 +588,12 @@ def briefing_unpublish(
 ) -> Briefing:
     """published → unpublished (withdrawn from the site) with a required reason."""
     locked = _begin(briefing, user, "unpublish", comment, expected_version)
-    source = locked.status
-    _commit_state(locked, source, status=Status.UNPUBLISHED)
-    _transition_event(
-        locked, user=user, action_code="unpublished", source=source, comment=comment
+    _move(
+        locked,
+        user=user,
+        event="unpublished",
+        comment=comment,
+        status=Status.UNPUBLISHED,
     )
     _sync(briefing, locked)
     return briefing
@@ -590,10 +605,13 @@ def briefing_reopen(
 ) -> Briefing:
     """unpublished → draft, to rework a withdrawn briefing through review again."""
     locked = _begin(briefing, user, "reopen", comment, expected_version)
-    source = locked.status
-    _commit_state(locked, source, status=Status.DRAFT, approved_version=None)
-    _transition_event(
-        locked, user=user, action_code="reopened", source=source, comment=comment
+    _move(
+        locked,
+        user=user,
+        event="reopened",
+        comment=comment,
+        status=Status.DRAFT,
+        approved_version=None,
     )
     _sync(briefing, locked)
     return briefing
@@ -605,10 +623,13 @@ def briefing_spike(
 ) -> Briefing:
     """draft/in_review → spiked: discarded but kept with its audit trail."""
     locked = _begin(briefing, user, "spike", comment, expected_version)
-    source = locked.status
-    _commit_state(locked, source, status=Status.SPIKED, approved_version=None)
-    _transition_event(
-        locked, user=user, action_code="spiked", source=source, comment=comment
+    _move(
+        locked,
+        user=user,
+        event="spiked",
+        comment=comment,
+        status=Status.SPIKED,
+        approved_version=None,
     )
     _sync(briefing, locked)
     return briefing
@@ -631,11 +652,7 @@ def briefing_restore(
             "같은 날짜·독자 유형의 다른 브리핑이 있어 복원할 수 없습니다. "
             "그 브리핑을 먼저 폐기하세요."
         )
-    source = locked.status
-    _commit_state(locked, source, status=Status.DRAFT)
-    _transition_event(
-        locked, user=user, action_code="restored", source=source, comment=comment
-    )
+    _move(locked, user=user, event="restored", comment=comment, status=Status.DRAFT)
     _sync(briefing, locked)
     return briefing
 
