@@ -162,6 +162,17 @@ def test_database_error_in_the_first_batch_stores_nothing(ingest_fixtures):
     assert Article.objects.count() == 0
 
 
+def test_database_unusable_before_the_first_batch_is_one_line(ingest_fixtures):
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute("ALTER TABLE prism_article RENAME TO prism_article_away")
+    csv = str(ingest_fixtures / "articles.csv")
+    message = refused(csv)
+    assert message.startswith(f"{csv}: 데이터베이스 오류로 가져오기를 멈췄습니다")
+    assert message.endswith("아무것도 저장하지 않았습니다.")
+
+
 def test_batch_size_defaults_to_prism_settings(
     ingest_fixtures, settings, django_capture_on_commit_callbacks
 ):

@@ -107,11 +107,16 @@ class Command(BaseCommand):
         for name, result in results:
             try:
                 report = self._import(name, result, source, batch_size)
-            except ImportInterrupted as stop:
+            except (ImportInterrupted, DatabaseError) as stop:
+                error, stored = (
+                    (stop.error, stop.stored)
+                    if isinstance(stop, ImportInterrupted)
+                    else (stop, 0)  # before the first batch: reading candidates
+                )
                 raise CommandError(
                     f"{name}: 데이터베이스 오류로 가져오기를 멈췄습니다"
-                    f"({_one_line(stop.error)}). "
-                    + _stored_before(reports, name, stop.stored, len(result.articles))
+                    f"({_one_line(error)}). "
+                    + _stored_before(reports, name, stored, len(result.articles))
                 ) from None
             reports.append((name, result, report))
         return reports
