@@ -10,7 +10,6 @@ hang.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.test_faults import stop_group
 
 pytestmark = [pytest.mark.slow, pytest.mark.qcluster]
 
@@ -102,19 +103,6 @@ def _start_cluster(name: str, env: dict[str, str], log: Path) -> subprocess.Pope
     )
 
 
-def _stop(cluster: subprocess.Popen) -> None:
-    if cluster.poll() is None:
-        cluster.send_signal(signal.SIGTERM)
-        try:
-            cluster.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(cluster.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
 def _wait(condition, what: str, clusters, logs: list[Path]) -> None:
     deadline = time.monotonic() + DEADLINE
     while not condition():
@@ -188,7 +176,7 @@ def test_two_clusters_share_the_queue_and_run_each_task_once(execution_table, tm
         _wait(lambda: finished.count() >= TASKS, f"{TASKS} results", clusters, logs)
     finally:
         for cluster in clusters:
-            _stop(cluster)
+            stop_group(cluster)
 
     # Stopped clusters leave nothing in flight: every execution is recorded now.
     executions = _executions()
