@@ -132,7 +132,7 @@ class LoadAverages:
 
 def build_database(env: dict[str, str], workdir: Path, articles: int) -> tuple:
     """Archive, sample corpus and the JSONL files to import."""
-    count, _, today = site_load.populate(env)  # sets up Django in this process
+    count, _, today, _ = site_load.populate(env)  # sets up Django in this process
     from django.db import connection
 
     from prism.models import Briefing
