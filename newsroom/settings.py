@@ -150,6 +150,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+
+# Rendered public pages and briefing bodies (prism/page_cache.py), per process. The
+# default LocMem size of 300 entries is smaller than a year of one reader type's
+# editions: once full it evicts on every miss and nothing stays cached.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PRISM_CACHE_ENTRIES", "5000"))},
+    }
+}
 # WhiteNoise serves static files from gunicorn; run `collectstatic` when deploying.
 WHITENOISE_USE_FINDERS = DEBUG
 

@@ -165,9 +165,10 @@ def _render_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "briefing": briefing,
-        # Signed-in readers get no shared page, but they share the body's HTML.
+        # Signed-in readers get no shared page, but they share the body's HTML
+        # (a page rendered for everyone is cached whole: no fragment needed).
         "content": _lazy_bodies([pk])[pk],
-        "cache_body": True,
+        "cache_body": not is_shared_view(request),
         "body_cache_seconds": PAGE_CACHE_SECONDS,
         "canonical_url": request.build_absolute_uri(briefing.get_absolute_url()),
         "publisher": prism_settings.PUBLISHER,

@@ -431,3 +431,16 @@ def test_prepared_reads_refuse_ambiguous_placeholders(db):
     )
     with pytest.raises(ValueError, match="slug"):
         read.rows(slug="ceo")
+
+
+def test_the_page_cache_holds_a_whole_archive():
+    # Django's LocMem default of 300 entries evicts on every miss once a site has
+    # more pages than that: a year of editions for a few reader types.
+    from django.core.cache import cache
+
+    cache.clear()
+    keys = [f"prism-test-capacity-{n}" for n in range(2000)]
+    for key in keys:
+        cache.set(key, "rendered page", 60)
+    assert all(cache.get(key) is not None for key in keys)
+    cache.clear()
