@@ -15,6 +15,14 @@ from prism.querysets import ArticleQuerySet, BriefingQuerySet, SummaryQuerySet
 class Article(models.Model):
     """A news article as handed over by the newsroom, raw and cleaned."""
 
+    class Kind(models.TextChoices):
+        NEWS = "news", _("뉴스")
+        ANALYSIS = "analysis", _("분석")
+        OPINION = "opinion", _("칼럼·오피니언")
+        INTERVIEW = "interview", _("인터뷰·문답")
+        DIGEST = "digest", _("주요 뉴스 모음·알림")
+        FURNITURE = "furniture", _("안내문·기타")
+
     source = models.CharField(_("출처"), max_length=100, blank=True)
     external_id = models.CharField(_("외부 ID"), max_length=200, blank=True)
     url = models.URLField(_("원문 URL"), max_length=500, blank=True)
@@ -23,6 +31,18 @@ class Article(models.Model):
     subsection = models.CharField(_("하위 섹션"), max_length=100, blank=True)
     byline = models.CharField(_("기자"), max_length=200, blank=True)
     published_at = models.DateTimeField(_("발행 시각"), null=True, blank=True)
+    # True when the record carried no date and published_at was set at import (from
+    # --published-at or the import time): shown to editors as an estimate.
+    published_at_estimated = models.BooleanField(_("발행 시각 추정"), default=False)
+    kind = models.CharField(
+        _("기사 종류"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.NEWS,
+        help_text=_("가져올 때 자동으로 분류합니다. 틀렸다면 고쳐 주세요."),
+    )
+    # Set when an editor corrected the kind, so a re-import never overrides it.
+    kind_confirmed = models.BooleanField(_("기사 종류 확인됨"), default=False)
     body_raw = models.TextField(_("원문 본문"))
     body = models.TextField(_("정제 본문"))
     language = models.CharField(_("언어"), max_length=10, default="ko")
@@ -135,6 +155,11 @@ class ReaderType(models.Model):
         blank=True,
         help_text=_('예: ["경제·금융", "증권"]'),
     )
+    allow_opinion = models.BooleanField(
+        _("칼럼을 참고 뉴스로 허용"),
+        default=False,
+        help_text=_("켜면 칼럼·오피니언 기사도 참고 뉴스(4~6번)로 고를 수 있습니다."),
+    )
     is_active = models.BooleanField(_("사용"), default=True)
     ordering = models.PositiveIntegerField(_("순서"), default=0)
 
@@ -183,6 +208,11 @@ class Briefing(models.Model):
         _("생성 메모"),
         blank=True,
         help_text=_("기사가 부족한 경우 등 생성기가 남긴 메모"),
+    )
+    # The quality report of prism.services.quality, refreshed on every save:
+    # [{"check", "severity": "hard"|"soft", "part", "message", "excerpt"}].
+    quality_findings = models.JSONField(
+        _("품질 점검"), default=list, blank=True, editable=False
     )
     version = models.PositiveIntegerField(_("버전"), default=1)
     human_edited = models.BooleanField(_("사람이 수정함"), default=False)
