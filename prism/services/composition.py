@@ -111,6 +111,9 @@ class Composition:
     footer: str
     notes: list[str] = field(default_factory=list)
     summarizers: list[dict[str, str]] = field(default_factory=list)
+    # Quality findings a composer adds itself (e.g. a generative composer's dropped
+    # sentences); merged into the briefing's quality report.
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def lead_paragraphs(self) -> list[str]:
