@@ -143,8 +143,12 @@ def test_url_change_to_a_text_stored_elsewhere_is_not_applied():
 
 def test_near_duplicate_is_imported_and_linked():
     edited = BODY.replace("이르다고", "아직 이르다고").replace("석 달", "3개월")
+    later = dt.datetime(2025, 7, 24, 11, 30, tzinfo=SEOUL)
     report = articles_import(
-        result=result_of(article(), article(body=edited, headline="금리 동결 (종합)"))
+        result=result_of(
+            article(),
+            article(body=edited, headline="금리 동결 (종합)", published_at=later),
+        )
     )
     assert (report.created, report.near_duplicates) == (2, 1)
     original = Article.objects.get(headline="한은, 기준금리 동결")
@@ -320,3 +324,57 @@ def test_report_keeps_parse_rejections_even_without_articles():
     report = articles_import(result=dataclasses.replace(result_of(), rejected=rejected))
     assert report.rejected == rejected
     assert report.created == 0
+
+
+def test_an_earlier_copy_imported_later_becomes_the_original():
+    """A print copy dated after the web original must not swallow the story."""
+    edited = BODY.replace("점치고", "보고")
+    print_copy = dt.datetime(2025, 7, 25, 0, 0, tzinfo=SEOUL)
+    articles_import(result=result_of(article(body=edited, published_at=print_copy)))
+    report = articles_import(result=result_of(article()))
+    assert (report.created, report.near_duplicates) == (1, 0)
+    web = Article.objects.get(published_at__lt=print_copy)
+    assert web.duplicate_of is None
+    assert Article.objects.get(published_at=print_copy).duplicate_of == web
+    assert list(Article.objects.originals()) == [web]
+
+
+def test_among_copies_at_one_time_the_fullest_is_the_original():
+    fuller = BODY + " 다음 회의는 8월 말에 열린다."
+    articles_import(
+        result=result_of(article(), article(body=fuller, headline="금리 동결 (종합)"))
+    )
+    assert Article.objects.originals().get().headline == "금리 동결 (종합)"
+
+
+def test_undated_records_get_the_given_time_marked_estimated():
+    morning = dt.datetime(2025, 4, 15, 5, 0, tzinfo=SEOUL)
+    articles_import(result=result_of(article(published_at=None)), undated_at=morning)
+    stored = Article.objects.get()
+    assert stored.published_at == morning
+    assert stored.published_at_estimated
+    # Importing the same record again later keeps its first (estimated) date.
+    report = articles_import(result=result_of(article(published_at=None)))
+    assert report.created == 0
+    assert Article.objects.get().published_at == morning
+
+
+def test_import_classifies_and_keeps_an_editors_kind():
+    column = article(
+        headline="[여명] AI혁명의 대유행", url="https://a.example/c", kind="opinion"
+    )
+    articles_import(result=result_of(column))
+    stored = Article.objects.get()
+    assert stored.kind == Article.Kind.OPINION
+    stored.kind, stored.kind_confirmed = Article.Kind.ANALYSIS, True
+    stored.save()
+    articles_import(
+        result=result_of(
+            article(
+                headline="[여명] AI혁명의 대유행 (수정)",
+                url="https://a.example/c",
+                kind="opinion",
+            )
+        )
+    )
+    assert Article.objects.get().kind == Article.Kind.ANALYSIS

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from prism.ingest.clean import clean_body
+from prism.ingest.kinds import classify_article
+from prism.ingest.validation import record_problem
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -43,6 +45,9 @@ class ParsedArticle:
     published_at: dt.datetime | None = None
     language: str = "ko"
     location: str = ""
+    kind: str = "news"
+    # True when the record had no date and published_at was set at import.
+    published_at_estimated: bool = False
 
 
 @dataclass
@@ -107,8 +112,6 @@ def build_article(
             f"{len(cleaned.body)}자(바이라인·사진 설명·페이지 구성 요소만 있음)"
         )
     url = url.strip()
-    if url and not url.lower().startswith(("http://", "https://")):
-        raise RecordError(f"url 값 {url[:80]!r}은(는) http(s) 주소가 아닙니다")
     values = {
         "headline": _shorten(headline, MAX_LENGTHS["headline"]),
         "source": source.strip(),
@@ -126,11 +129,20 @@ def build_article(
             )
     if published_at is not None and published_at.tzinfo is None:
         published_at = published_at.replace(tzinfo=SEOUL)
+    # The same checks as the admin's (prism.ingest.validation): URL scheme, date
+    # range, control characters; one line naming the field, nothing stored.
+    problem = record_problem(body_raw=body_raw, published_at=published_at, **values)
+    if problem:
+        raise RecordError(problem)
+    kind = classify_article(
+        values["headline"], cleaned.body, values["section"], values["subsection"]
+    ).kind
     return ParsedArticle(
         body_raw=body_raw,
         body=cleaned.body,
         published_at=published_at,
         location=location,
+        kind=kind,
         **values,
     )
 

@@ -324,6 +324,79 @@ def separate_glued_sentences(text: str, trace: CleaningTrace) -> str:
     return _GLUED_SENTENCE.sub(". ", text)
 
 
+_QA_MARKER = re.compile(r"(?:^|(?<=[.!?”\"’])|\s+)\s*([QA])\s*[.:)]\s+")
+
+
+def split_qa_markers(text: str, trace: CleaningTrace) -> str:
+    """Turn "Q. 질문 A. 답" into a question line and an answer line, no markers.
+
+    Q&A pieces and explainers run questions and answers together in one line; a
+    summary must never carry the markers, and the question is not a statement.
+    """
+    markers = [match.group(1) for match in _QA_MARKER.finditer(text)]
+    if "Q" not in markers or "A" not in markers:
+        return text
+
+    def replace(match: re.Match) -> str:
+        before = match.string[: match.start()].rstrip()
+        trace.cut(match.group(0).strip())
+        if match.group(1) == "A" and before and before[-1] not in '.?!”"’':
+            return "?\n"  # the question had no mark of its own
+        return "\n"
+
+    return _QA_MARKER.sub(replace, text)
+
+
+_SUBJECT_WORD = re.compile(
+    r"(?:^|(?<=\s))([가-힣A-Za-z][가-힣A-Za-z0-9]{1,14}?)(?:은|는|이|가|의|도)\s"
+)
+_SENTENCE_START = re.compile(r"(?<=[가-힣]다\.)|\n")
+_GLUED_YEAR = re.compile(r"(?<=[가-힣]{2})(?=(?:19|20)\d\d년)")
+_HEADING_REACH = 80
+
+
+def split_fused_subheadings(text: str, trace: CleaningTrace) -> str:
+    """Put a sub-heading pasted into the next sentence on its own line.
+
+    Web dumps lose the line break after a sub-heading: "…결과다.차세대 연결기술 CXL
+    활용한 혁신적 AI 솔루션 개발파네시아는 대규모…". The heading ends where one of
+    the article's recurring subjects ("파네시아") is glued onto a Hangul word, or
+    where Hangul runs straight into a year ("특허 확보2023년부터").
+    """
+    counts: dict[str, int] = {}
+    for match in _SUBJECT_WORD.finditer(text):
+        counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    subjects = sorted((name for name, n in counts.items() if n >= 2), key=len)
+    glued = (
+        re.compile(
+            rf"(?<=[가-힣]{{2}})(?=(?:{'|'.join(map(re.escape, subjects[::-1]))})"
+            r"(?:은|는|이|가|의|도)\s)"
+        )
+        if subjects
+        else None
+    )
+    cuts: list[int] = []
+    starts = [0, *(match.end() for match in _SENTENCE_START.finditer(text))]
+    for start in starts:
+        window = text[start : start + _HEADING_REACH]
+        if " " not in window.strip():
+            continue
+        found = [m.start() for m in _GLUED_YEAR.finditer(window)]
+        if glued is not None:
+            found += [m.start() for m in glued.finditer(window)]
+        # The heading has at least two words and contains no sentence end.
+        found = [
+            at
+            for at in found
+            if " " in window[:at].strip() and "다." not in window[:at]
+        ]
+        if found:
+            cuts.append(start + min(found))
+    for at in sorted(set(cuts), reverse=True):
+        text = text[:at] + "\n" + text[at:]
+    return text
+
+
 def tidy_whitespace(text: str, trace: CleaningTrace) -> str:
     """Collapse runs of spaces, drop empty brackets and blank lines at the edges."""
     text = _EMPTY_BRACKETS.sub(" ", text)
@@ -342,6 +415,8 @@ RULES: list[Callable[[str, CleaningTrace], str]] = [
     remove_emails,
     remove_section_date_prefix,
     remove_page_furniture,
+    split_qa_markers,
+    split_fused_subheadings,
     separate_glued_sentences,
     tidy_whitespace,
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -20,6 +21,7 @@ from prism.ingest import (
     RejectedRecord,
     content_hash,
 )
+from prism.ingest.validation import published_at_problem
 from prism.models import Article
 
 logger = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ NEAR_DUPLICATE_WINDOW = dt.timedelta(days=14)
 # Fields an identical article (same URL or id) may bring new values for.
 _UPDATABLE = (
     "headline", "section", "subsection", "byline", "published_at",
-    "body_raw", "body", "language", "external_id", "url",
+    "published_at_estimated", "body_raw", "body", "language", "external_id", "url",
 )  # fmt: skip
 # Fields a same-content article may fill in where the stored one has none.
 _FILLABLE = (
@@ -98,6 +100,7 @@ def articles_import(
     threshold: float | None = None,
     on_progress: ProgressCallback | None = None,
     batch_size: int | None = None,
+    undated_at: dt.datetime | None = None,
 ) -> ImportReport:
     """Store ``result``'s articles and report what happened.
 
@@ -112,10 +115,16 @@ def articles_import(
     at a time, so a long import never holds SQLite's write lock for more than one
     batch; each batch is all-or-nothing, and a database error raises
     :class:`ImportInterrupted` after the batches before it have been committed.
+
+    Records without a date (search-result pages, lead lists) are dated
+    ``undated_at``, or the import time, and marked as estimated, so they can be
+    candidates. Articles are stored oldest first: among near-duplicates the
+    earliest, fullest copy becomes the original.
     """
     if threshold is None:
         threshold = float(prism_settings.NEAR_DUPLICATE_THRESHOLD)
-    articles = result.articles
+    result = _without_implausible_dates(result)
+    articles = _dated_oldest_first(result.articles, undated_at or timezone.now())
     # Reading the candidates for near-duplicates takes no lock of any kind.
     index = _near_duplicate_index(articles, threshold)
     report = ImportReport(rejected=list(result.rejected))
@@ -190,18 +199,66 @@ def _import_one(
             report.duplicates += 1
         return
     match = index.find(values["body"])
-    article = Article.objects.create(**values, duplicate_of_id=match and match[0])
+    original = _original(match[0]) if match else None
+    if original is not None and _earlier_or_fuller(values, original):
+        # An earlier (or as early, fuller) copy arrived after the stored original:
+        # it becomes the original, so the story keeps its first publication time.
+        article = Article.objects.create(**values)
+        Article.objects.filter(
+            Q(pk=original.pk) | Q(duplicate_of_id=original.pk)
+        ).update(duplicate_of=article)
+        original = None
+    else:
+        article = Article.objects.create(**values, duplicate_of=original)
     report.created += 1
     report.article_ids.append(article.pk)
-    if match:
+    if original is not None:
         report.near_duplicates += 1
         logger.debug("article %s near-duplicates %s (%.2f)", article.pk, *match)
     else:
         index.add(article.pk, article.body)
 
 
+def _original(pk: int) -> Article | None:
+    """The original of the stored article ``pk`` (itself, or what it duplicates)."""
+    found = Article.objects.filter(pk=pk).only("pk", "published_at", "body").first()
+    if found is not None and found.duplicate_of_id:
+        return _original(found.duplicate_of_id)
+    return found
+
+
+def _earlier_or_fuller(values: dict, original: Article) -> bool:
+    """Whether a new copy should replace ``original`` as the story's original."""
+    if values["published_at_estimated"] or original.published_at is None:
+        return False
+    new, old = values["published_at"], original.published_at
+    if new is None or new > old:
+        return False
+    return new < old or len(values["body"]) > len(original.body)
+
+
+def _dated_oldest_first(
+    articles: Iterable[ParsedArticle], undated_at: dt.datetime
+) -> list[ParsedArticle]:
+    """The articles with a date each (estimated where missing), oldest first."""
+    dated = []
+    for parsed in articles:
+        if parsed.published_at is None:
+            parsed = dataclasses.replace(
+                parsed, published_at=undated_at, published_at_estimated=True
+            )
+        dated.append(parsed)
+    # Without a date of their own, copies keep the order they came in.
+    return sorted(
+        dated,
+        key=lambda a: (a.published_at, 0 if a.published_at_estimated else -len(a.body)),
+    )
+
+
 def _field_values(parsed: ParsedArticle, source: str) -> dict:
     return {
+        "kind": parsed.kind,
+        "published_at_estimated": parsed.published_at_estimated,
         "source": parsed.source or source,
         "external_id": parsed.external_id,
         "url": parsed.url,
@@ -233,6 +290,11 @@ def _same_article(values: dict) -> Article | None:
 def _update(article: Article, values: dict, *, only_blank: bool) -> bool:
     """Copy changed (with ``only_blank``: missing) fields; whether any were."""
     names = _FILLABLE if only_blank else _UPDATABLE
+    if not only_blank and not article.kind_confirmed:
+        names = (*names, "kind")
+    if values["published_at_estimated"] and article.published_at is not None:
+        # An estimate (an undated record's import time) never replaces a date.
+        names = tuple(n for n in names if not n.startswith("published_at"))
     changed = [
         name
         for name in names
@@ -254,6 +316,24 @@ def _update(article: Article, values: dict, *, only_blank: bool) -> bool:
         setattr(article, name, values[name])
     article.save(update_fields=[*changed, "updated_at"])
     return True
+
+
+def _without_implausible_dates(result: ParseResult) -> ParseResult:
+    """``result`` with articles dated outside the accepted range rejected by name.
+
+    Parsers already refuse them; this guards callers that build ParsedArticles
+    themselves, since such a date overflows the near-duplicate window below.
+    """
+    kept, rejected = [], list(result.rejected)
+    for parsed in result.articles:
+        problem = parsed.published_at and published_at_problem(parsed.published_at)
+        if problem:
+            rejected.append(RejectedRecord(location=parsed.location, reason=problem))
+        else:
+            kept.append(parsed)
+    if len(kept) == len(result.articles):
+        return result
+    return ParseResult(format=result.format, articles=kept, rejected=rejected)
 
 
 def _near_duplicate_index(

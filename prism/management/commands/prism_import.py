@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from prism.conf import prism_settings
@@ -27,6 +30,19 @@ def _positive_int(value: str) -> int:
     if number <= 0:
         raise argparse.ArgumentTypeError(f"양의 정수가 아닙니다: {value!r}")
     return number
+
+
+def _edition_time(value: str) -> dt.datetime:
+    """``--published-at``: a date or date and time, in Asia/Seoul when no zone."""
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}은(는) YYYY-MM-DD 또는 YYYY-MM-DDTHH:MM 형식이 아닙니다"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo("Asia/Seoul"))
+    return parsed
 
 
 def _one_line(text: str) -> str:
@@ -69,6 +85,16 @@ class Command(BaseCommand):
             help="한 번에 커밋할 기사 수; 기본은 PRISM IMPORT_BATCH_SIZE",
         )
         parser.add_argument(
+            "--published-at",
+            type=_edition_time,
+            default=None,
+            metavar="YYYY-MM-DD[THH:MM]",
+            help=(
+                "날짜가 없는 기사(검색 결과, 리드 목록)의 발행 시각(서울 시각); "
+                "없으면 가져온 시각을 추정 발행 시각으로 씁니다"
+            ),
+        )
+        parser.add_argument(
             "--single-transaction",
             action="store_true",
             help=(
@@ -81,6 +107,7 @@ class Command(BaseCommand):
         self, *args, inputs: list[str], fmt: str, source: str, **options
     ) -> None:
         max_bytes = options["max_bytes"] or int(prism_settings.IMPORT_MAX_BYTES)
+        self.undated_at = options.get("published_at") or timezone.now()
         results = [(name, self._parse(name, fmt, source, max_bytes)) for name in inputs]
         if options["single_transaction"]:
             reports = self._import_all_or_nothing(results, source)
@@ -150,6 +177,7 @@ class Command(BaseCommand):
                 source=source,
                 on_progress=lambda done, total: bar.update(done - bar.n),
                 batch_size=batch_size,
+                undated_at=self.undated_at,
             )
 
     def _print_summary(
@@ -168,6 +196,15 @@ class Command(BaseCommand):
                 for record in report.rejected
             ]
         self.stdout.write(self.style.SUCCESS("가져오기 완료: " + _counts(totals)))
+        undated = sum(
+            1 for _, result, _ in reports for a in result.articles if not a.published_at
+        )
+        if undated:
+            when = timezone.localtime(self.undated_at)
+            self.stdout.write(
+                f"날짜가 없는 기사 {undated}건은 발행 시각을 {when:%Y-%m-%d %H:%M}"
+                "(추정)으로 저장했습니다."
+            )
         if totals.rejected:
             self.stdout.write(
                 self.style.WARNING(f"거부된 레코드 {len(totals.rejected)}건:")
