@@ -41,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     "SUMMARIZE_BATCH_SIZE": 16,
     # Ingestion.
     "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
+    # One API request body at most: 500 articles of the longest body the API takes
+    # (20,000 characters, 3 bytes each in UTF-8) fit. Independent of Django's
+    # DATA_UPLOAD_MAX_MEMORY_SIZE, which stays sized for forms.
+    "API_MAX_REQUEST_BYTES": 32 * 1024 * 1024,
     # prism_import commits this many articles at a time, so a large import never
     # holds SQLite's write lock long enough to make generation or editors wait.
     "IMPORT_BATCH_SIZE": 200,

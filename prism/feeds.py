@@ -25,8 +25,10 @@ class ReaderTypeRssFeed(Feed):
     def get_object(self, request, slug: str) -> ReaderType:
         return get_object_or_404(ReaderType, slug=slug, is_active=True)
 
+    # Channel text is escaped like item titles: feed readers take it as HTML, and a
+    # reader type's name and description are typed by chief editors.
     def title(self, reader_type: ReaderType) -> str:
-        return f"AI 프리즘 {reader_type.name} 맞춤형 경제 브리핑"
+        return escape(f"AI 프리즘 {reader_type.name} 맞춤형 경제 브리핑")
 
     def link(self, reader_type: ReaderType) -> str:
         return reader_type.get_absolute_url()
@@ -37,7 +39,7 @@ class ReaderTypeRssFeed(Feed):
     url_name = "prism:reader_type_rss"
 
     def description(self, reader_type: ReaderType) -> str:
-        return (
+        return escape(
             reader_type.description
             or f"{reader_type.name} 독자를 위한 맞춤형 경제 브리핑입니다."
         )

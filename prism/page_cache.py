@@ -136,7 +136,10 @@ def cached_page(
     """The page from the shared cache for anonymous visitors, else freshly built."""
     if not is_shared_view(request):
         return build()
-    digest = hashlib.sha256(f"{key}:{prism_settings.PUBLISHER}".encode()).hexdigest()
+    # Pages carry absolute URLs (canonical, Open Graph) built from the request's
+    # host: one visitor's Host header must never plant them for everybody.
+    basis = f"{key}:{request.get_host()}:{prism_settings.PUBLISHER}"
+    digest = hashlib.sha256(basis.encode()).hexdigest()
     cache_key = f"{PAGE_CACHE_PREFIX}:{digest}"
     content = cache.get(cache_key)
     if content is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
+import re
 from functools import partial
 
 from django.contrib import messages
@@ -47,9 +48,13 @@ CARD_FIELDS = (*LINK_FIELDS, "lead", "keywords")
 EDITIONS_PAGE_SIZE = 20
 # Sign-up logs the new account in directly; no password check to throttle here.
 SIGN_UP_BACKEND = "django.contrib.auth.backends.ModelBackend"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def _parse_edition_date(value: str) -> dt.date:
+    # One canonical form (YYYY-MM-DD): fromisoformat also reads 20261201, 2026-W48-2.
+    if not ISO_DATE.fullmatch(value):
+        raise Http404("잘못된 날짜입니다.")
     try:
         return dt.date.fromisoformat(value)
     except ValueError as error:

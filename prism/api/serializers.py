@@ -19,6 +19,9 @@ from prism.models import (
 
 # One request may push at most this many articles; more is a 400, not a timeout.
 MAX_BULK_ARTICLES = 500
+# The longest body one pushed article may have: 500 of them, sent as UTF-8, fit in
+# PRISM["API_MAX_REQUEST_BYTES"] (32 MiB). The sample dumps' longest is 5,400.
+MAX_API_BODY_CHARS = 20_000
 
 
 def _absolute(serializer: serializers.Serializer, path: str) -> str:
@@ -205,7 +208,11 @@ class ArticleInputSerializer(serializers.Serializer):
         max_length=MAX_LENGTHS["headline"], help_text="제목 (필수)"
     )
     body = serializers.CharField(
-        help_text="본문 (필수). 텍스트 또는 HTML; 가져올 때 정제됩니다."
+        max_length=MAX_API_BODY_CHARS,
+        help_text=(
+            f"본문 (필수, 최대 {MAX_API_BODY_CHARS:,}자). 텍스트 또는 HTML; "
+            "가져올 때 정제됩니다."
+        ),
     )
     published_at = serializers.CharField(
         required=False,

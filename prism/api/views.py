@@ -4,6 +4,8 @@ published ones for everybody, every state for newsroom staff who may view briefi
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -16,13 +18,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from prism.api.filters import ArticleFilter, BriefingFilter
 from prism.api.pagination import PrismPagination
+from prism.api.parsers import PrismJSONParser, RequestTooLarge
 from prism.api.permissions import ArticlePermission
 from prism.api.serializers import (
     MAX_BULK_ARTICLES,
@@ -72,6 +75,13 @@ class PrismAPIView:
     throttle_classes = [PrismAnonRateThrottle, PrismUserRateThrottle]
     pagination_class = PrismPagination
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    parser_classes = [PrismJSONParser, FormParser, MultiPartParser]
+
+    def handle_exception(self, exc):
+        # Form bodies are read by Django, whose size error is an HTML 400 page.
+        if isinstance(exc, RequestDataTooBig):
+            exc = RequestTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+        return super().handle_exception(exc)
 
 
 class ReaderTypeViewSet(PrismAPIView, viewsets.ReadOnlyModelViewSet):
@@ -179,7 +189,7 @@ class ArticleViewSet(
     permission_classes = [ArticlePermission]
     filterset_class = ArticleFilter
     filter_backends = [filters.DjangoFilterBackend]
-    parser_classes = [JSONParser]
+    parser_classes = [PrismJSONParser]
     queryset = Article.objects.order_by("-published_at", "-id")
 
     def create(self, request, *args, **kwargs):

@@ -28,6 +28,7 @@ _EXTENSIONS = {
 }
 # Only the head of a large input is inspected.
 _HEAD_LINES = 200
+_MAX_HEADER_CHARS = 64 * 1024
 
 
 def _lines(text: str) -> list[str]:
@@ -36,9 +37,14 @@ def _lines(text: str) -> list[str]:
 
 def _is_csv_header(line: str) -> bool:
     delimiter = "\t" if line.count("\t") > line.count(",") else ","
-    columns = {
-        cell.strip().lower() for cell in next(csv.reader([line], delimiter=delimiter))
-    }
+    # A header is short; a first line longer than csv's field limit is no header.
+    if len(line) > _MAX_HEADER_CHARS:
+        return False
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter))
+    except csv.Error:
+        return False
+    columns = {cell.strip().lower() for cell in cells}
     return all(columns & set(FIELD_ALIASES[field]) for field in ("headline", "body"))
 
 
@@ -47,7 +53,7 @@ def _json_kind(text: str, lines: list[str]) -> str:
         return "json"
     try:
         first = json.loads(lines[0])
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return "json"
     single_document = (
         len(lines) == 1 and isinstance(first, dict) and "articles" in first

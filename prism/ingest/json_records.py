@@ -7,6 +7,9 @@ import json
 from prism.ingest.base import IngestError, ParseResult, RecordError, RejectedRecord
 from prism.ingest.records import record_to_article
 
+# json.loads recurses once per level: "[" * 1000 exhausts Python's stack.
+NESTED_TOO_DEEPLY = "JSON이 너무 깊게 중첩되어 있습니다(기사 레코드는 평평한 객체)"
+
 
 def _collect(result: ParseResult, record: object, location: str, source: str) -> None:
     """Add one record to ``result`` as an article or as a rejection."""
@@ -22,6 +25,8 @@ def parse_json(text: str, *, source: str = "", name: str = "<input>") -> ParseRe
     """A JSON list of records, or an object holding them under ``"articles"``."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise IngestError(NESTED_TOO_DEEPLY, name=name) from None
     except json.JSONDecodeError as error:
         raise IngestError(
             f"JSON 구문 오류({error.msg}) - 파일이 잘렸거나 형식이 잘못되었습니다",
@@ -58,6 +63,9 @@ def parse_jsonl(text: str, *, source: str = "", name: str = "<input>") -> ParseR
         location = f"line {number}"
         try:
             record = json.loads(line)
+        except RecursionError:
+            result.rejected.append(RejectedRecord(location, NESTED_TOO_DEEPLY))
+            continue
         except json.JSONDecodeError as error:
             reason = f"JSON 구문 오류({error.msg}, column {error.colno})"
             result.rejected.append(RejectedRecord(location=location, reason=reason))

@@ -128,7 +128,14 @@ def decode_bytes(
 ) -> str:
     """Decode as the declared charset, then UTF-8, then CP949; else a clear error."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise IngestError(
+                "UTF-16 파일이 잘렸거나 손상되었습니다 - 다시 내보내 주세요",
+                name=name,
+                location=f"byte {error.start}",
+            ) from None
     if b"\x00" in data[:8192]:
         raise IngestError("텍스트가 아닌 바이너리 파일입니다", name=name)
     candidates = list(FALLBACK_ENCODINGS)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from prism.models import AuditEvent, Briefing
+from prism.services.digest import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ def notify(event: str, *, briefing_id: int, actor=None, comment: str = "") -> in
     recipients = recipients_for(event, briefing, actor)
     if not recipients:
         return 0
-    change_path = reverse("admin:prism_briefing_change", args=[briefing.pk])
+    # A mail client has no site to resolve a relative link against.
+    change_url = site_url() + reverse("admin:prism_briefing_change", args=[briefing.pk])
     lines = [
         INTROS[event].format(actor=_display(actor)),
         "",
@@ -106,9 +108,12 @@ def notify(event: str, *, briefing_id: int, actor=None, comment: str = "") -> in
     ]
     if comment:
         lines += ["", "코멘트:", comment]
-    lines += ["", f"관리 화면: {change_path}", "", "— AI 프리즘 편집 알림"]
+    lines += ["", f"관리 화면: {change_url}", "", "— AI 프리즘 편집 알림"]
+    subject = "[AI 프리즘] " + SUBJECTS[event].format(briefing=briefing)
     send_mail(
-        subject="[AI 프리즘] " + SUBJECTS[event].format(briefing=briefing),
+        # A line break in a header is refused by Django (BadHeaderError): a name
+        # saved before names were validated must not silence the notification.
+        subject=" ".join(subject.split()),
         message="\n".join(lines),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,

@@ -93,9 +93,14 @@ def share_link_resolve(token: str) -> ShareLink:
         payload = signing.loads(token, salt=SALT, max_age=_max_hours() * 3600)
     except signing.BadSignature as error:  # includes SignatureExpired
         raise ShareLinkInvalid("유효하지 않거나 만료된 링크입니다.") from error
+    # Validly signed is not well formed: anything signed with SALT may arrive here.
+    if not isinstance(payload, dict) or not all(
+        type(payload.get(key)) is int for key in ("l", "r")
+    ):
+        raise ShareLinkInvalid("유효하지 않은 링크입니다.")
     link = (
         ShareLink.objects.select_related("revision", "briefing__reader_type")
-        .filter(pk=payload.get("l"), revision_id=payload.get("r"))
+        .filter(pk=payload["l"], revision_id=payload["r"])
         .first()
     )
     if link is None:
