@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from prism.conf import prism_settings
 from prism.models import Briefing, ReaderType
+from prism.services.live import live_views
 
 FEED_ITEMS = 20
 
@@ -51,12 +52,15 @@ class ReaderTypeRssFeed(Feed):
         return prism_settings.footer
 
     def items(self, reader_type: ReaderType):
-        return (
+        briefings = (
             Briefing.objects.published()
             .for_reader_type(reader_type)
             .with_content()
+            .select_related("live_revision")
             .order_by("-edition_date", "-published_at")[:FEED_ITEMS]
         )
+        # Each entry as published: its live revision, links and headlines included.
+        return live_views(list(briefings))
 
     def item_title(self, briefing: Briefing) -> str:
         # Like Django's default: titles are read as HTML by many feed readers.

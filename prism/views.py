@@ -35,6 +35,7 @@ from prism.page_cache import (
     is_shared_view,
     published_stamp,
 )
+from prism.services.live import live_views
 from prism.services.subscribers import (
     subscriber_delete_account,
     subscriber_sign_up,
@@ -188,10 +189,20 @@ def _lazy_bodies(pks: list[int]) -> dict[int, SimpleLazyObject]:
     (``prism/includes/briefing_body_cached.html``); then all of them are loaded
     together, in a constant number of queries.
     """
-    rows = SimpleLazyObject(
-        lambda: Briefing.objects.filter(pk__in=pks).with_content().in_bulk()
-    )
+    rows = SimpleLazyObject(lambda: _live_bodies(pks))
     return {pk: SimpleLazyObject(partial(operator.getitem, rows, pk)) for pk in pks}
+
+
+def _live_bodies(pks: list[int]) -> dict[int, object]:
+    """What each briefing's body shows: its live revision once published."""
+    briefings = list(
+        Briefing.objects.filter(pk__in=pks)
+        .with_content()
+        .select_related("live_revision")
+    )
+    return {
+        b.pk: view for b, view in zip(briefings, live_views(briefings), strict=True)
+    }
 
 
 @require_GET

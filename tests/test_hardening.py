@@ -375,3 +375,93 @@ def test_editorial_mail_links_to_the_admin_absolutely(settings, chief, make_brie
     notify("submitted", briefing_id=briefing.pk)
     change = reverse("admin:prism_briefing_change", args=[briefing.pk])
     assert f"관리 화면: https://prism.example.com{change}" in mail.outbox[0].body
+
+
+# --- 5. what is live is the published revision ----------------------------------
+
+
+@pytest.fixture
+def live_briefing(make_briefing, make_article):
+    """A published briefing whose first item cites article "A1", with its live
+    revision; item 2 lists a related article."""
+    from prism.services.revisions import revision_create
+
+    briefing = _published(make_briefing)
+    first = briefing.items.get(rank=1)
+    Article.objects.filter(pk=first.article_id).update(
+        source="서울경제", external_id="A1", url="https://news.example.com/old"
+    )
+    related = make_article(
+        headline="관련 기사 원래 제목", url="https://news.example.com/r"
+    )
+    briefing.items.get(rank=2).related_articles.add(related)
+    revision = revision_create(briefing=briefing, kind="edited")
+    Briefing.objects.filter(pk=briefing.pk).update(live_revision=revision)
+    return Briefing.objects.get(pk=briefing.pk), first.article_id, related
+
+
+def _reimport(external_id: str, url: str, headline: str = "다시 들어온 기사") -> None:
+    record = {
+        "id": external_id, "source": "서울경제", "url": url,
+        "headline": headline, "body": BODY,
+    }  # fmt: skip
+    articles_import(result=parse_text(json.dumps(record) + "\n", fmt="jsonl"))
+
+
+def test_a_reimported_source_never_changes_a_live_briefing(client, live_briefing):
+    from prism.services.live import live_source_changes
+
+    briefing, article_id, related = live_briefing
+    _reimport("A1", "https://news.example.com/new")
+    assert Article.objects.get(pk=article_id).url == "https://news.example.com/new"
+    related.headline = "바뀐 관련 기사 제목"
+    related.url = "https://news.example.com/r2"
+    related.save()
+    page = client.get(briefing.get_absolute_url()).content.decode()
+    assert "https://news.example.com/old" in page
+    assert "https://news.example.com/new" not in page
+    assert "관련 기사 원래 제목" in page and "바뀐 관련 기사 제목" not in page
+    detail = APIClient().get(f"/api/briefings/{briefing.pk}/").json()
+    assert detail["items"][0]["article"]["url"] == "https://news.example.com/old"
+    assert (
+        detail["items"][1]["related_articles"][0]["headline"] == "관련 기사 원래 제목"
+    )
+    feed = client.get(reverse("prism:reader_type_rss", kwargs={"slug": "ceo"}))
+    assert b"news.example.com/new" not in feed.content
+    # Editors are told, in the audit trail and by the service the admin shows.
+    changes = live_source_changes(briefing)
+    assert any("news.example.com/new" in change for change in changes)
+    assert any("바뀐 관련 기사 제목" in change for change in changes)
+    events = briefing.audit_events.filter(action="source_changed")
+    assert events.count() == 2
+    _reimport("A1", "https://news.example.com/new")  # the same change: noted once
+    assert briefing.audit_events.filter(action="source_changed").count() == 2
+
+
+def test_a_correction_publishes_the_new_source_link(live_briefing, chief, client):
+    from prism.services.workflow import briefing_correct
+
+    briefing, _, _ = live_briefing
+    _reimport("A1", "https://news.example.com/new")
+    briefing_correct(
+        briefing=briefing,
+        user=chief,
+        data={},
+        base_version=briefing.version,
+        correction_note="원문 주소를 바로잡았습니다.",
+    )
+    page = client.get(briefing.get_absolute_url()).content.decode()
+    assert "https://news.example.com/new" in page
+
+
+def test_a_digest_links_the_published_revision(live_briefing, make_role_user):
+    from prism.models import Subscriber
+    from prism.services.digest import digest_send
+
+    briefing, _, _ = live_briefing
+    reader = make_role_user("subscriber")
+    Subscriber.objects.filter(user=reader).update(email_digest=True)
+    _reimport("A1", "https://news.example.com/new")
+    assert digest_send(briefing=briefing) == 1
+    html = mail.outbox[-1].alternatives[0][0]
+    assert "news.example.com/old" in html and "news.example.com/new" not in html

@@ -44,6 +44,7 @@ from prism.ingest.base import RecordError
 from prism.ingest.records import record_to_article
 from prism.models import Article, Briefing, ReaderType, Subscriber
 from prism.services.articles import articles_import
+from prism.services.live import live_view
 from prism.services.subscribers import subscriber_ensure, subscriber_update
 
 
@@ -125,7 +126,7 @@ class BriefingViewSet(PrismAPIView, viewsets.ReadOnlyModelViewSet):
             "-edition_date", "reader_type__ordering", "pk"
         )
         if self.action == "retrieve":
-            return visible.with_content()
+            return visible.with_content().select_related("live_revision")
         return visible.select_related("reader_type")
 
     def get_serializer_class(self):
@@ -140,7 +141,8 @@ class BriefingViewSet(PrismAPIView, viewsets.ReadOnlyModelViewSet):
         return renderers
 
     def retrieve(self, request, *args, **kwargs):
-        briefing = self.get_object()
+        # A published briefing reads as its live revision, source links included.
+        briefing = live_view(self.get_object())
         if request.accepted_renderer.format == PlainTextRenderer.format:
             from prism.services.render import briefing_render_text
 

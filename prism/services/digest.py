@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from prism.conf import prism_settings
 from prism.models import Briefing, DigestDelivery
+from prism.services.live import live_view
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +100,13 @@ def digest_send(*, briefing: Briefing) -> int:
     recipients = list(digest_recipients(briefing))
     if not recipients:
         return 0
-    briefing = Briefing.objects.with_content().get(pk=briefing.pk)
-    message = digest_message(briefing)
+    briefing = (
+        Briefing.objects.with_content()
+        .select_related("live_revision")
+        .get(pk=briefing.pk)
+    )
+    # The e-mail shows what is live: the published revision, links included.
+    message = digest_message(live_view(briefing))
     sent = 0
     with get_connection() as connection:
         for user in recipients:

@@ -6,6 +6,7 @@ must be able to write every snapshot back: it is the restore format.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -59,10 +60,26 @@ def briefing_snapshot(briefing: Briefing) -> dict[str, Any]:
             "summary_sentences": item.summary_sentences,
             "related_article_ids": sorted(a.pk for a in item.related_articles.all()),
             "selection_reason": item.selection_reason,
+            # What the public page links: a published revision renders these, so a
+            # source re-imported or edited later never changes a live briefing.
+            **_snapshot_references(item),
         }
         for item in items
     ]
     return content
+
+
+def _snapshot_references(item: BriefingItem) -> dict[str, Any]:
+    article = item.article
+    published_at = article.published_at if article else None
+    return {
+        "article_source": article.source if article else "",
+        "article_published_at": published_at.isoformat() if published_at else None,
+        "related_articles": [
+            {"id": a.pk, "headline": a.headline, "url": a.url}
+            for a in sorted(item.related_articles.all(), key=lambda a: a.pk)
+        ],
+    }
 
 
 @transaction.atomic
@@ -183,11 +200,58 @@ class _View:
         return str(self._base)
 
 
-def snapshot_as_briefing(briefing: Briefing, content: dict[str, Any]) -> Any:
+def snapshot_article_ids(content: dict[str, Any]) -> set[int]:
+    """The ids of every article a snapshot refers to."""
+    return {
+        pk
+        for item in content.get("items", [])
+        for pk in [item.get("article_id"), *item.get("related_article_ids", [])]
+        if pk
+    }
+
+
+def _as_snapshotted(articles: dict[int, Article], pk: int | None, **recorded) -> Any:
+    """Article ``pk`` showing what the snapshot recorded of it (its link, source,
+    time, headline); None when neither the article nor a record of it exists."""
+    recorded = {name: value for name, value in recorded.items() if value is not None}
+    if isinstance(recorded.get("published_at"), str):
+        recorded["published_at"] = dt.datetime.fromisoformat(recorded["published_at"])
+    article = articles.get(pk)
+    if article is None:
+        if not pk or not recorded.get("url"):
+            return None
+        article = Article(pk=pk)  # deleted since; the snapshot still links it
+    return _View(article, **recorded) if recorded else article
+
+
+def _snapshot_related(data: dict[str, Any], articles: dict[int, Article]) -> _Rows:
+    if "related_articles" not in data:  # snapshots made before links were recorded
+        pks = data.get("related_article_ids", [])
+        return _Rows(articles[pk] for pk in pks if pk in articles)
+    related = (
+        _as_snapshotted(
+            articles,
+            entry.get("id"),
+            headline=entry.get("headline"),
+            url=entry.get("url"),
+        )
+        for entry in data["related_articles"]
+    )
+    return _Rows(article for article in related if article is not None)
+
+
+def snapshot_as_briefing(
+    briefing: Briefing,
+    content: dict[str, Any],
+    *,
+    articles: dict[int, Article] | None = None,
+) -> Any:
     """An object the briefing templates render like ``briefing`` but with ``content``.
 
     Nothing is written: the public page template can show any revision exactly as it
-    would look live (admin preview of old revisions, outside reviewers' links).
+    would look live (the live page itself, admin preview of old revisions, outside
+    reviewers' links). Links, sources and related headlines are the snapshot's own
+    where it recorded them. ``articles`` (by id) saves the query for them.
     """
     base = Briefing(
         **{f.attname: getattr(briefing, f.attname) for f in Briefing._meta.fields}
@@ -196,13 +260,8 @@ def snapshot_as_briefing(briefing: Briefing, content: dict[str, Any]) -> Any:
     for field in SNAPSHOT_FIELDS:
         if field in content:
             setattr(base, field, content[field])
-    ids = {
-        pk
-        for item in content.get("items", [])
-        for pk in [item.get("article_id"), *item.get("related_article_ids", [])]
-        if pk
-    }
-    articles = Article.objects.in_bulk(ids)
+    if articles is None:
+        articles = Article.objects.in_bulk(snapshot_article_ids(content))
     sections = _Rows(
         BriefingSection(
             position=s["position"], heading=s.get("heading", ""), body=s.get("body", "")
@@ -218,10 +277,19 @@ def snapshot_as_briefing(briefing: Briefing, content: dict[str, Any]) -> Any:
             summary=data.get("summary", ""),
             summary_sentences=data.get("summary_sentences", []),
             selection_reason=data.get("selection_reason", {}),
-            article=articles.get(data.get("article_id")),
         )
-        related = _Rows(
-            articles[pk] for pk in data.get("related_article_ids", []) if pk in articles
+        article = _as_snapshotted(
+            articles,
+            data.get("article_id"),
+            url=data.get("article_url"),
+            source=data.get("article_source"),
+            published_at=data.get("article_published_at"),
         )
-        items.append(_View(item, related_articles=related))
+        items.append(
+            _View(
+                item,
+                article=article,
+                related_articles=_snapshot_related(data, articles),
+            )
+        )
     return _View(base, sections=sections, items=items)
