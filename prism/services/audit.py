@@ -30,6 +30,14 @@ ACTION_LABELS = {
     "revision_restored": "이전 버전 복원",
     "share_link_created": "공유 링크 생성",
     "share_link_revoked": "공유 링크 취소",
+    # The editor's desk (prism.services.editing).
+    "withdrawn": "검토 요청 취소",
+    "item_replaced": "기사 교체",
+    "item_added": "기사 추가",
+    "item_removed": "기사 뺌",
+    "item_moved": "기사 순서 바꿈",
+    "recomposed": "다시 쓰기",
+    "regenerated": "AI 초안 다시 만들기",
 }
 
 
