@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
     "SUMMARIZER_OPTIONS": {},  # generation settings, device, threads, quantization
     "TOKENIZER": "okt",  # okt, komoran, hannanum, mecab, kiwi
     "SUMMARIZE_BATCH_SIZE": 16,
+    # Generative composer: "extractive" (no model), "openai" (any OpenAI-compatible
+    # chat-completions server), "transformers" (a local causal LM) or a dotted path.
+    # Options: base_url, model, timeout, max_retries, concurrency, json_mode,
+    # summaries, deadline, coverage_threshold, prompt_dir … (see the README).
+    "COMPOSER_BACKEND": "extractive",
+    "COMPOSER_OPTIONS": {},
     # Ingestion.
     "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
     # One API request body at most: 500 articles of the longest body the API takes
