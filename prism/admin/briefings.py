@@ -85,12 +85,19 @@ class BriefingSectionInline(admin.StackedInline):
 class OptionalArticlesField(forms.ModelMultipleChoiceField):
     """관련기사: an empty choice posted by a plain form means "none", not an error."""
 
-    def clean(self, value):
+    @staticmethod
+    def _without_blanks(value):
         if isinstance(value, list | tuple):
-            value = [v for v in value if str(v).strip()]
-        elif isinstance(value, str) and not value.strip():
-            value = []
-        return super().clean(value)
+            return [v for v in value if str(v).strip()]
+        if isinstance(value, str) and not value.strip():
+            return []
+        return value
+
+    def clean(self, value):
+        return super().clean(self._without_blanks(value))
+
+    def has_changed(self, initial, data):
+        return super().has_changed(initial, self._without_blanks(data))
 
 
 class BriefingItemInline(admin.StackedInline):
@@ -575,7 +582,7 @@ class BriefingAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
     def response_change(self, request, obj):
         done = getattr(request, "prism_done", None) or f"저장했습니다(v{obj.version})."
         messages.success(request, done)
-        step = request.POST.get("_prism", "")
+        step = request.POST.get("_prism", "").partition("!")[0]
         if step.startswith("pick:"):
             rank = step.split(":", 1)[1]
             query = f"?rank={rank}" if rank != "add" else ""

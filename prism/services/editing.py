@@ -428,6 +428,24 @@ def selection_from_items(briefing: Briefing):
     )
 
 
+def _refuse_empty(composition, part: str) -> None:
+    """Never replace a part with nothing (too few distinct sentences left)."""
+    if part == "lead":
+        empty = not composition.lead.strip()
+    elif part == "keywords":
+        empty = not composition.keywords
+    else:
+        position = int(part.split(":", 1)[1])
+        empty = not any(
+            s.position == position and s.body.strip() for s in composition.sections
+        )
+    if empty:
+        raise WorkflowError(
+            f"지금 기사들로는 {part_label(part)}을(를) 새로 쓸 문장이 부족합니다. "
+            "기사를 바꾸거나 직접 고쳐 주세요."
+        )
+
+
 def _compose_current(briefing: Briefing):
     from prism.services.composition import ItemSummary, briefing_compose
 
@@ -459,6 +477,7 @@ def briefing_recompose_part(
     if not overwrite and part_edited_by_person(locked, part):
         raise PersonEditedPart([part_label(part)])
     composition = _compose_current(locked)
+    _refuse_empty(composition, part)
     if part == "lead":
         locked.lead = composition.lead
         locked.save(update_fields=["lead"])
