@@ -9,14 +9,13 @@ import pytest
 from prism.conf import prism_settings
 from prism.models import Briefing, ReaderType
 from prism.nlp.keywords import STOPWORDS
-from prism.nlp.sentences import split_sentences
-from prism.services.composition import (
+from prism.nlp.korean import (
     HEADING_MAX_CHARS,
+    bare_noun_heading,
     person_names,
-    theme_heading,
-    theme_partition,
     with_particle,
 )
+from prism.nlp.sentences import split_sentences
 from prism.services.generation import briefing_generate
 from prism.services.render import briefing_from_text, briefing_render_text
 
@@ -120,8 +119,6 @@ def test_keywords_are_no_stopwords_dates_or_names(ceo_briefing):
         # The reader's own name is no keyword of the day.
         assert "CEO" not in keyword.split()
     assert len(set(ceo_briefing.keywords)) == 5
-    for section in ceo_briefing.sections.all():
-        assert "CEO" not in section.heading
 
 
 def test_headline_and_provenance_of_the_draft(ceo_briefing):
@@ -143,39 +140,17 @@ def test_items_carry_selection_reasons_and_related_articles(ceo_briefing):
         )
 
 
-def test_theme_partition_groups_similar_items():
-    block = [
-        [1, 0.8, 0, 0, 0, 0.1],
-        [0.8, 1, 0, 0, 0, 0],
-        [0, 0, 1, 0.7, 0, 0],
-        [0, 0, 0.7, 1, 0.1, 0],
-        [0, 0, 0, 0.1, 1, 0.6],
-        [0.1, 0, 0, 0, 0.6, 1],
-    ]
-    assert theme_partition(block, 3) == [[0, 1], [2, 3], [4, 5]]
-    # No theme swallows most items even when everything looks alike.
-    alike = [[1.0] * 6 for _ in range(6)]
-    assert max(len(theme) for theme in theme_partition(alike, 3)) <= 3
-    assert theme_partition(
-        [
-            [1.0],
-        ],
-        3,
-    ) == [[0]]
-    assert theme_partition([], 3) == []
-
-
 def test_korean_particles_and_headings():
     assert with_particle("반도체", "와", "과") == "반도체와"
     assert with_particle("관세", "와", "과") == "관세와"
     assert with_particle("금융권", "와", "과") == "금융권과"
     assert with_particle("HBM", "와", "과") == "HBM과"
     assert with_particle("AI", "와", "과") == "AI와"
-    assert theme_heading(["관세 대응", "중소 수출기업"]) == "관세 대응과 중소 수출기업"
-    long = theme_heading(
-        ["아주 긴 첫 번째 핵심 주제어 묶음", "두 번째도 꽤나 긴 주제어"]
-    )
-    assert len(long) <= HEADING_MAX_CHARS
+    # Two bare nouns joined by 와/과 are no heading; a headline's phrase is.
+    assert bare_noun_heading("관세와 고율")
+    assert bare_noun_heading("칭기와 고인골")
+    assert bare_noun_heading("개발사와 개발사 오픈AI")
+    assert not bare_noun_heading("삼성SDI의 국내 첫 46파이 배터리 양산")
 
 
 def test_person_names_are_recognised():

@@ -248,7 +248,7 @@ def test_no_candidates_skip_with_a_reason(make_article, reader_type):
     make_article(
         headline="오래된 기사",
         body="오래전 기사 본문이다. " * 40,
-        published_at=now - dt.timedelta(days=5),
+        published_at=now - dt.timedelta(days=10),  # beyond the widest window
     )
     selection = briefing_select(
         reader_type=reader_type, edition_date=timezone.localdate(now), now=now

@@ -350,7 +350,9 @@ def split_qa_markers(text: str, trace: CleaningTrace) -> str:
 _SUBJECT_WORD = re.compile(
     r"(?:^|(?<=\s))([가-힣A-Za-z][가-힣A-Za-z0-9]{1,14}?)(?:은|는|이|가|의|도)\s"
 )
-_SENTENCE_START = re.compile(r"(?<=[가-힣]다\.)|\n")
+# Where a pasted heading can start: right after "…다." with no space (the lost line
+# break), or at a line start.
+_SENTENCE_START = re.compile(r"(?<=[가-힣]다\.)(?=[가-힣A-Za-z0-9])|\n")
 _GLUED_YEAR = re.compile(r"(?<=[가-힣]{2})(?=(?:19|20)\d\d년)")
 _HEADING_REACH = 80
 
@@ -366,7 +368,9 @@ def split_fused_subheadings(text: str, trace: CleaningTrace) -> str:
     counts: dict[str, int] = {}
     for match in _SUBJECT_WORD.finditer(text):
         counts[match.group(1)] = counts.get(match.group(1), 0) + 1
-    subjects = sorted((name for name, n in counts.items() if n >= 2), key=len)
+    subjects = sorted(
+        (name for name, n in counts.items() if n >= 2 and len(name) >= 3), key=len
+    )
     glued = (
         re.compile(
             rf"(?<=[가-힣]{{2}})(?=(?:{'|'.join(map(re.escape, subjects[::-1]))})"

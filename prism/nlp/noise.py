@@ -51,11 +51,18 @@ DANGLING = re.compile(
     r"^(?:이는|이에|이를|이로|이러한|이런|이같은|이\s*같은|그는|그녀는|그러나|하지만|"
     r"그런데|그래서|따라서|그럼에도|이와|그|이|반면|다만|특히|또|이들은|이곳은|해당)\s"
 )
+# Sentences about the article itself, not the news ("…궁금증을 Q&A로 정리했다.",
+# "다음은 …의 주요 뉴스다.", "…을 짚어봤다.").
+META = re.compile(
+    r"Q\s*&\s*A|일문일답|(?:정리|짚어|살펴|알아|들어)(?:봤|보았|했)다\.?$|"
+    r"(?:다음은|아래는)\s.{0,40}?(?:주요\s*뉴스|헤드라인|요약|일문일답)|주요\s*뉴스다"
+)
 HARD_REASONS = (
     ("furniture", FURNITURE),
     ("contact", CONTACT),
     ("caption", CAPTION),
     ("byline", BYLINE),
+    ("furniture", META),
 )
 CAPTION_CREDIT = re.compile(r"\s*[(\[<]?\s*/?\s*(?:사진|그래픽|자료|영상)\s*[=:]")
 SUBJECT = re.compile(r"([가-힣A-Za-z]{3,})(?:은|는|이|가)\s")

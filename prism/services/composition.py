@@ -1,14 +1,16 @@
-"""Composing a briefing from a selection: lead, three themed sections, items, keywords.
+"""Composing a briefing from a selection: lead, three ■ sections, items, keywords.
 
-Everything here is extractive and reads only: the lead and the section paragraphs
-are made of source sentences, chosen so that no sentence appears twice in a
-briefing and the section paragraphs never repeat an item's 핵심 요약. The
-generator (:mod:`prism.services.generation`) writes the result.
+Like the paper's own briefings, every lead paragraph and every ■ section tells one
+story: an item and its same-story 관련기사. The lead gives the day's top stories for
+the reader type in a few sentences each; a section takes one story in depth under
+a heading made from its headline; the keywords are one concept per story.
+Everything is extractive and reads only: paragraphs are made of the story's own
+sentences, none twice in a briefing and none repeating a 핵심 요약. The generator
+(:mod:`prism.services.generation`) writes the result.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import math
 import re
@@ -20,13 +22,26 @@ from typing import Any
 
 from prism.conf import prism_settings
 from prism.models import Article, ReaderType
-from prism.nlp.keywords import KeywordExtractor, candidates_from_tokens
-from prism.nlp.noise import is_dangling, noise_reason, prefix_length
+from prism.nlp.keywords import STOPWORDS, KeywordExtractor, candidates_from_tokens
+from prism.nlp.korean import (
+    HEADING_MAX_CHARS,
+    bare_noun_heading,
+    concept_phrase,
+    drop_attribution,
+    headline_heading,
+    person_names,
+)
+from prism.nlp.noise import noise_reason, prefix_length
 from prism.nlp.sentences import split_sentences
+from prism.nlp.themes import (
+    SentenceLedger,
+    StorySentence,
+    open_on_focus,
+    pick_story_sentences,
+)
 from prism.nlp.tokens import Tokenizer, get_tokenizer, tokenize_with_offsets
 from prism.nlp.tokens import tokens_in_spans as group_tokens
 from prism.services.selection import (
-    CandidatePool,
     SelectedItem,
     Selection,
     is_index_term,
@@ -36,29 +51,32 @@ logger = logging.getLogger(__name__)
 
 LEAD_PARAGRAPHS = 3
 LEAD_SENTENCES = (2, 4)  # sentences per lead paragraph: at least, at most
+LEAD_TARGET = 3
 SECTION_SENTENCES = (3, 5)
 SECTION_TARGET = 4
-HEADING_MAX_CHARS = 24
 CARD_HEADLINE_CHARS = 60
-SIMILAR_SENTENCE = 0.5  # noun-set Jaccard at which two sentences say the same
 KEYWORD_CANDIDATES = 15
 PHRASE_BONUS = 1.3
 GENERIC_SHARE = 0.2  # a word in more of the pool than this is too common for a keyword
 GENERIC_MIN_POOL = 10
 TEXT_CACHE_SIZE = 2_000
-# Titles after which a word is a person's name, never a keyword ("정윤호 대표").
-PERSON_TITLES = (
-    "대표|회장|부회장|사장|부사장|전무|상무|장관|차관|총재|부총재|위원장|의원|교수|"
-    "원장|부원장|청장|처장|실장|국장|과장|부장|팀장|센터장|본부장|연구원|연구위원|"
-    "대변인|애널리스트|이사장|대통령|총리|CEO|CFO|CTO|씨"
+# Never keywords: publishers and wires, and words every economic story uses.
+PUBLISHERS = frozenset(
+    "서울경제 이데일리 연합뉴스 뉴스1 뉴시스 블룸버그 로이터 신화 AP AFP 본지 "
+    "서경 한국경제 매일경제 조선일보 중앙일보 동아일보".split()
 )
-COMMON_SURNAMES = frozenset(
-    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민"
-    "진나엄채원천방공현함변염여추도석선설마길연위표명기왕금옥육인맹제모탁국은편용예경봉"
+GENERIC_KEYWORDS = frozenset(
+    "AI 인공지능 미국 중국 한국 일본 정부 기업 시장 업계 산업 경제 정책 정보 한도 인하 "
+    "인상 증가 감소 확대 전망 계획 기술 투자 관계자 대표 회장 올해 내년 지난해 최근 "
+    "국내 글로벌 세계 국가 사업 서비스 제품 분야 규모 수준 가능성 대유행 이날".split()
 )
-PERSON = re.compile(
-    r"([가-힣]{3})\s+(?:[가-힣A-Za-z0-9·]+\s+){0,2}?"
-    rf"(?:{PERSON_TITLES})(?=[은는이가의도와과께,.\s”’)]|$)"
+# Words that cannot open a keyword phrase ("기반 휴머노이드 로봇", "직접 강의").
+WEAK_FIRST_WORDS = frozenset(
+    "기반 직접 대상 관련 일단 전 각 약 총 첫 신규 최대 최초 개발사 제조사 이번 "
+    "해당".split()
+)
+DATE_LIKE = re.compile(
+    r"\d+\s*(?:년|월|일|시|분기)|올해|내년|지난해|작년|상반기|하반기"
 )
 
 
@@ -210,86 +228,7 @@ def item_summary(article: Article) -> ItemSummary:
     )
 
 
-# ---------------------------------------------------------------------- themes
-
-
-def theme_partition(
-    similarity: Sequence[Sequence[float]], groups: int
-) -> list[list[int]]:
-    """Split items ``0..n-1`` into ``groups`` themes of similar items.
-
-    Every partition is tried (at most 90 for six items into three): the one with
-    the most similarity inside its themes wins, no theme larger than one above an
-    even share. Themes are ordered by their best-ranked item.
-    """
-    n = len(similarity)
-    groups = max(1, min(groups, n))
-    if n == 0:
-        return []
-    largest = math.ceil(n / groups) + 1
-    best: tuple[float, list[list[int]]] | None = None
-    for labels in _labelings(n, groups):
-        themes = [[i for i in range(n) if labels[i] == g] for g in range(groups)]
-        if max(len(t) for t in themes) > largest:
-            continue
-        value = sum(
-            similarity[a][b]
-            for theme in themes
-            for a, b in itertools.combinations(theme, 2)
-        )
-        if best is None or value > best[0] + 1e-9:
-            best = (value, themes)
-    assert best is not None
-    return sorted(best[1], key=min)
-
-
-def _labelings(n: int, groups: int) -> Iterable[tuple[int, ...]]:
-    """Canonical labelings (restricted growth strings) using ``groups`` labels."""
-
-    def extend(prefix: tuple[int, ...], used: int) -> Iterable[tuple[int, ...]]:
-        if len(prefix) == n:
-            if used == groups:
-                yield prefix
-            return
-        if groups - used > n - len(prefix):
-            return
-        for label in range(min(used + 1, groups)):
-            yield from extend((*prefix, label), max(used, label + 1))
-
-    yield from extend((), 0)
-
-
-def _topic_vectors(pool: CandidatePool | None, articles: Sequence[Article]):
-    """TF-IDF vectors over all index terms (topic-level, unlike story vectors)."""
-    from prism.services.selection import article_terms
-
-    vectors = []
-    for article in articles:
-        terms = article_terms(article).terms
-        weights = {
-            term: (1 + math.log(count)) * (pool.idf(term) if pool else 1.0)
-            for term, count in terms.items()
-        }
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        vectors.append({term: w / norm for term, w in weights.items()})
-    return vectors
-
-
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    small, large = sorted((a, b), key=len)
-    return sum(w * large.get(term, 0.0) for term, w in small.items())
-
-
 # ------------------------------------------------------------------- keywords
-
-
-def person_names(text: str) -> set[str]:
-    """Names of people in ``text`` (a surname-led word before a title)."""
-    return {
-        match.group(1)
-        for match in PERSON.finditer(text)
-        if match.group(1)[0] in COMMON_SURNAMES
-    }
 
 
 def keyphrases(
@@ -320,36 +259,6 @@ def keyphrases(
             scores[candidate.text] += score
             spread[candidate.text] += 1
     return _best_keywords(scores, spread, k=k, exclude={*exclude, *names})
-
-
-def theme_keyphrases(
-    extractor: KeywordExtractor, texts: Sequence[ArticleText], *, exclude: Iterable[str]
-) -> list[str]:
-    """A theme's keyphrases: its best noun phrase, then the best of another article."""
-    exclude = list(exclude)
-    ranked = keyphrases(extractor, texts, k=8, exclude=exclude, lead_first=True)
-    if not ranked:
-        return []
-    # Words the headlines use name the story; body words ("절반") may only colour it.
-    titled = [p for p in ranked if _in_headline(texts, p)] or ranked
-    # A two-word phrase near the top makes a better heading than a lone noun.
-    phrases = [p for p in titled[:4] if " " in p]
-    first = phrases[0] if phrases else titled[0]
-    chosen = [first]
-    for text in texts[1:]:
-        own = keyphrases(extractor, [text], k=4, exclude=[*exclude, *chosen])
-        if own and first not in text.candidates:
-            own_titled = [p for p in own if _in_headline([text], p)]
-            chosen.append((own_titled or own)[0])
-            break
-    chosen += [p for p in ranked if not any(_overlaps(p, c) for c in chosen)]
-    return chosen[:4]
-
-
-def _in_headline(texts: Sequence[ArticleText], phrase: str) -> bool:
-    return any(
-        getattr(text.candidates.get(phrase), "in_title", False) for text in texts
-    )
 
 
 def _generic(extractor: KeywordExtractor, term: str) -> bool:
@@ -394,124 +303,26 @@ def _overlaps(a: str, b: str) -> bool:
     return compact_a in compact_b or compact_b in compact_a
 
 
-def with_particle(word: str, vowel: str, consonant: str) -> str:
-    """``word`` + the particle form its last sound needs (와/과, 는/은)."""
-    last = word.rstrip(")]’”'\" ")[-1:] if word else ""
-    if "가" <= last <= "힣":
-        has_final = (ord(last) - 0xAC00) % 28 != 0
-    elif last.isdigit():
-        has_final = last in "0136789"
-    elif last.isalpha():
-        has_final = last.lower() in "lmnr"
-    else:
-        has_final = False
-    return word + (consonant if has_final else vowel)
-
-
-def theme_heading(phrases: Sequence[str]) -> str:
-    """A short noun phrase from a theme's keyphrases ("HBM4 공급 계약과 세진반도체")."""
-    if not phrases:
-        return ""
-    first = phrases[0]
-    for second in phrases[1:]:
-        heading = f"{with_particle(first, '와', '과')} {second}"
-        if len(heading) <= HEADING_MAX_CHARS:
-            return heading
-    return first[:HEADING_MAX_CHARS]
-
-
-# ------------------------------------------------------------------- sentences
+# ------------------------------------------------------------------ stories
 
 
 @dataclass
-class _Sentence:
-    text: str
-    terms: frozenset[str]
-    article_order: int
-    position: int
+class Story:
+    """One item and its same-story articles, told in a lead paragraph or section."""
 
-
-class _SentenceLedger:
-    """Sentences already used in the briefing, so none is repeated or paraphrased."""
-
-    def __init__(self) -> None:
-        self.texts: set[str] = set()
-        self.term_sets: list[frozenset[str]] = []
-
-    @staticmethod
-    def normal(text: str) -> str:
-        return re.sub(r"\W+", "", text)
-
-    def add(self, text: str, terms: frozenset[str]) -> None:
-        self.texts.add(self.normal(text))
-        if terms:
-            self.term_sets.append(terms)
-
-    def repeats(self, text: str, terms: frozenset[str]) -> bool:
-        normal = self.normal(text)
-        if normal in self.texts or any(
-            normal in used or used in normal for used in self.texts if len(used) > 20
-        ):
-            return True
-        return any(
-            len(terms & used) / (len(terms | used) or 1) >= SIMILAR_SENTENCE
-            for used in self.term_sets
-        )
-
-
-def _sentence_pool(texts: Sequence[ArticleText]) -> list[_Sentence]:
-    return [
-        _Sentence(sentence, terms, order, position)
-        for order, text in enumerate(texts)
-        for sentence, terms, position in zip(
-            text.sentences, text.terms, text.positions, strict=True
-        )
-    ]
-
-
-def _pick_sentences(
-    pool: Sequence[_Sentence],
-    focus: set[str],
-    ledger: _SentenceLedger,
-    *,
-    count: int,
-) -> list[_Sentence]:
-    """The ``count`` most salient unused sentences, in reading order."""
-
-    def salience(s: _Sentence) -> float:
-        overlap = len(s.terms & focus) / math.sqrt(len(s.terms) + 1)
-        position = 1.0 / (1.0 + 0.25 * s.position)
-        quoted = 0.7 if ("“" in s.text or '"' in s.text) else 1.0
-        dangling = 0.5 if is_dangling(s.text) else 1.0
-        value = (overlap + 0.6 * position) * quoted * dangling
-        return value / (1 + 0.3 * s.article_order)
-
-    chosen: list[_Sentence] = []
-    for sentence in sorted(pool, key=lambda s: (-salience(s), s.article_order)):
-        if len(chosen) >= count:
-            break
-        if ledger.repeats(sentence.text, sentence.terms):
-            continue
-        chosen.append(sentence)
-        ledger.add(sentence.text, sentence.terms)
-    chosen.sort(key=lambda s: (s.article_order, s.position))
-    # A paragraph must not open by pointing back at a sentence it does not have.
-    for index, sentence in enumerate(chosen):
-        if not is_dangling(sentence.text):
-            chosen.insert(0, chosen.pop(index))
-            break
-    return chosen
-
-
-# ------------------------------------------------------------------ compose
-
-
-@dataclass
-class _Theme:
-    items: list[SelectedItem]
+    item: SelectedItem
     texts: list[ArticleText]
-    phrases: list[str]
     focus: set[str]
+
+    @property
+    def sentences(self) -> list[StorySentence]:
+        return [
+            StorySentence(sentence, terms, order, position)
+            for order, text in enumerate(self.texts)
+            for sentence, terms, position in zip(
+                text.sentences, text.terms, text.positions, strict=True
+            )
+        ]
 
 
 def briefing_compose(
@@ -531,12 +342,12 @@ def briefing_compose(
         if selection.pool is not None
         else KeywordExtractor(tokenizer)
     )
-    ledger = _SentenceLedger()
+    ledger = SentenceLedger()
     items = _compose_items(selection, summaries, ledger, tokenizer)
-    themes = _themes(selection, extractor, tokenizer)
-    lead = _lead(themes, summaries, ledger)
-    sections, notes = _sections(themes, ledger)
-    keywords = _briefing_keywords(selection, extractor, sections, tokenizer)
+    stories = _stories(selection, tokenizer)
+    lead = _lead(stories, ledger)
+    sections, notes = _sections(stories, ledger, tokenizer)
+    keywords = _briefing_keywords(selection, extractor, stories, tokenizer)
     headline = card_headline(selection.items[0].article.headline) if items else ""
     return Composition(
         headline=headline,
@@ -561,7 +372,7 @@ def card_headline(headline: str) -> str:
 def _compose_items(
     selection: Selection,
     summaries: Mapping[int, ItemSummary],
-    ledger: _SentenceLedger,
+    ledger: SentenceLedger,
     tokenizer: Tokenizer,
 ) -> list[ComposedItem]:
     items = []
@@ -589,118 +400,198 @@ def _compose_items(
     return items
 
 
-def _themes(
-    selection: Selection, extractor: KeywordExtractor, tokenizer: Tokenizer
-) -> list[_Theme]:
-    items = selection.items
-    vectors = _topic_vectors(selection.pool, [i.article for i in items])
-    similarity = [[_cosine(a, b) for b in vectors] for a in vectors]
-    partition = theme_partition(similarity, int(prism_settings.SECTIONS_PER_BRIEFING))
-    themes: list[_Theme] = []
-    # The reader's own name ("CEO") says nothing about the day's news.
-    used_phrases: list[str] = reader_type_words(selection.reader_type)
-    for members in partition:
-        theme_items = [items[i] for i in members]
-        texts = [article_text(i.article, tokenizer) for i in theme_items]
-        # Same-story articles add facts the items' summaries do not have.
-        related = [
-            article_text(article, tokenizer)
-            for item in theme_items
-            for article in item.related[:1]
-        ]
-        phrases = theme_keyphrases(extractor, texts, exclude=used_phrases)
-        used_phrases.extend(phrases[:2])
-        focus = {form.lower() for phrase in phrases for form in phrase.split()}
-        for item in theme_items:
-            focus |= {
-                term.lower()
-                for term in tokenizer.nouns(item.article.headline)
-                if is_index_term(term)
-            }
-        themes.append(
-            _Theme(
-                items=theme_items,
-                texts=[*texts, *related],
-                phrases=phrases,
-                focus=focus,
-            )
-        )
-    return themes
+def _stories(selection: Selection, tokenizer: Tokenizer) -> list[Story]:
+    """Each item with its 관련기사, in rank order; focus words from the headline."""
+    stories = []
+    for item in selection.items:
+        texts = [article_text(item.article, tokenizer)]
+        texts += [article_text(a, tokenizer) for a in item.related[:2]]
+        focus = {
+            term.lower()
+            for term in tokenizer.nouns(item.article.headline)
+            if is_index_term(term)
+        }
+        stories.append(Story(item=item, texts=texts, focus=focus))
+    return stories
 
 
-def _lead(
-    themes: Sequence[_Theme],
-    summaries: Mapping[int, ItemSummary],
-    ledger: _SentenceLedger,
-) -> list[str]:
-    """One paragraph per leading theme: its top item's first point, then new facts."""
-    paragraphs = []
+LEAD_MAX_SENTENCE = 200
+
+
+def _lead_sentence(sentence: StorySentence) -> bool:
+    """Lead sentences state facts in a few words: no quotations, nothing long."""
+    return (
+        not re.search(r"[“”\"]", sentence.text)
+        and len(sentence.text) <= LEAD_MAX_SENTENCE
+    )
+
+
+def _lead(stories: Sequence[Story], ledger: SentenceLedger) -> list[str]:
+    """The big picture: one paragraph for each of the day's top stories.
+
+    Stories go in rank order (interest items first); each paragraph is two to four
+    of its own sentences that its 핵심 요약 does not have, attribution tails
+    dropped ("…출시한다고 밝혔다." → "…출시한다."). A story with too little left
+    to say gives its place to the next.
+    """
     low, high = LEAD_SENTENCES
-    for theme in themes[:LEAD_PARAGRAPHS]:
-        top = theme.items[0]
-        opening = split_sentences(summaries[top.article.pk].text)
-        sentences = [opening[0].text] if opening else []
-        # The lead stays with one article per paragraph so that it reads as prose.
-        extra = _pick_sentences(
-            _sentence_pool(theme.texts[:1]), theme.focus, ledger, count=high - 2
+    paragraphs = []
+    for story in stories:
+        if len(paragraphs) >= LEAD_PARAGRAPHS:
+            break
+        trial = _copy_ledger(ledger)
+        chosen = pick_story_sentences(
+            story.sentences[:60],
+            story.focus,
+            trial,
+            count=LEAD_TARGET,
+            accept=_lead_sentence,
+            max_quotes=0,
         )
-        sentences += [s.text for s in extra]
-        if len(sentences) < low and len(opening) > 1:
-            sentences.append(opening[1].text)
-        if sentences:
-            paragraphs.append(" ".join(sentences[:high]))
+        if len(chosen) < low or not any(story.focus & s.terms for s in chosen):
+            continue
+        # The paragraph opens on the story itself (its headline's words).
+        chosen = open_on_focus(chosen, story.focus)
+        _adopt(ledger, trial)
+        paragraphs.append(" ".join(drop_attribution(s.text) for s in chosen[:high]))
     return paragraphs
 
 
+def _copy_ledger(ledger: SentenceLedger) -> SentenceLedger:
+    trial = SentenceLedger()
+    trial.texts = set(ledger.texts)
+    trial.term_sets = list(ledger.term_sets)
+    return trial
+
+
+def _adopt(ledger: SentenceLedger, trial: SentenceLedger) -> None:
+    ledger.texts, ledger.term_sets = trial.texts, trial.term_sets
+
+
 def _sections(
-    themes: Sequence[_Theme], ledger: _SentenceLedger
+    stories: Sequence[Story], ledger: SentenceLedger, tokenizer: Tokenizer
 ) -> tuple[list[ComposedSection], list[str]]:
-    sections, notes = [], []
+    """Three ■ sections, each one story in depth under its headline's noun phrase.
+
+    Stories are taken in rank order when they still have three sentences to add;
+    if fewer than three do, the best of the rest get two, and the notes say so.
+    """
     low, high = SECTION_SENTENCES
-    for position, theme in enumerate(themes, start=1):
-        chosen = _pick_sentences(
-            _sentence_pool(theme.texts), theme.focus, ledger, count=SECTION_TARGET
-        )
+    wanted = int(prism_settings.SECTIONS_PER_BRIEFING)
+    picked: dict[int, list[StorySentence]] = {}
+    for minimum in (low, 2):
+        for index, story in enumerate(stories):
+            if len(picked) >= wanted or index in picked:
+                continue
+            trial = _copy_ledger(ledger)
+            chosen = pick_story_sentences(
+                story.sentences, story.focus, trial, count=SECTION_TARGET
+            )
+            if len(chosen) >= minimum:
+                _adopt(ledger, trial)
+                picked[index] = chosen
+    sections, notes = [], []
+    for position, index in enumerate(sorted(picked), start=1):
+        story, chosen = stories[index], picked[index]
         if len(chosen) < low:
             notes.append(
-                f"{position}번째 주제 문단은 새로 보탤 문장이 {len(chosen)}개뿐입니다."
+                f"{position}번째 주제 문단은 보탤 문장이 {len(chosen)}개뿐입니다."
             )
-        heading = theme_heading(theme.phrases) or theme.items[0].article.headline
         sections.append(
             ComposedSection(
                 position=position,
-                heading=heading,
+                heading=section_heading(story.item.article.headline, tokenizer),
                 body=" ".join(s.text for s in chosen[:high]),
-                ranks=[i.rank for i in theme.items],
-                keyphrases=list(theme.phrases),
+                ranks=[story.item.rank],
+                keyphrases=[],
             )
         )
+    if len(sections) < wanted:
+        notes.append(
+            f"주제 문단으로 쓸 만큼 내용이 있는 기사가 {len(sections)}건뿐입니다."
+        )
     return sections, notes
+
+
+def section_heading(headline: str, tokenizer: Tokenizer) -> str:
+    """The ■ heading of a story: its headline as a short noun phrase."""
+    heading = headline_heading(headline, tokenizer)
+    if not heading or bare_noun_heading(heading):
+        heading = card_headline(headline)
+    return heading[:HEADING_MAX_CHARS].strip()
+
+
+def acceptable_keyword(
+    phrase: str, *, excluded: set[str], extractor: KeywordExtractor | None = None
+) -> bool:
+    """Whether ``phrase`` can be a [키워드 TOP 5] concept.
+
+    Never dates, people, publishers, the reader type's own name, words every
+    economic story uses or words too much of the day's pool shares.
+    """
+    words = phrase.split()
+    if not words or len(phrase.replace(" ", "")) < 2 or phrase.isdigit():
+        return False
+    if DATE_LIKE.search(phrase) or re.fullmatch(r"[\d.,%\s]+", phrase):
+        return False
+    if any(word in excluded or word in PUBLISHERS for word in words):
+        return False
+    if phrase in excluded or phrase in STOPWORDS:
+        return False
+    if len(words) == 1 and (phrase in GENERIC_KEYWORDS or len(phrase) < 3):
+        return False
+    if len(words) > 1 and (words[0] in WEAK_FIRST_WORDS or words[-1] in {"개발사"}):
+        return False
+    return extractor is None or not _generic(extractor, phrase)
 
 
 def _briefing_keywords(
     selection: Selection,
     extractor: KeywordExtractor,
-    sections: Sequence[ComposedSection],
+    stories: Sequence[Story],
     tokenizer: Tokenizer,
 ) -> list[str]:
-    """[키워드 TOP 5]: the briefing's best keywords, theme keyphrases first in line."""
+    """[키워드 TOP 5]: one concept per story in rank order, phrases first."""
     k = int(prism_settings.KEYWORDS_PER_BRIEFING)
-    texts = [article_text(item.article, tokenizer) for item in selection.items]
-    ranked = keyphrases(
-        extractor,
-        texts,
-        k=KEYWORD_CANDIDATES,
-        exclude=reader_type_words(selection.reader_type),
-    )
-    themed = [phrase for section in sections for phrase in section.keyphrases[:1]]
+    excluded = set(reader_type_words(selection.reader_type))
+    for story in stories:
+        for text in story.texts:
+            excluded |= text.names
+    per_story = []
+    for story in stories:
+        ranked = keyphrases(extractor, story.texts[:1], k=10, exclude=excluded)
+        good = [p for p in ranked if acceptable_keyword(p, excluded=excluded)]
+        # Compound phrases of the headline name the story's concept best, then
+        # the headline's own words, then the body's phrases.
+        order = sorted(
+            range(len(good)),
+            key=lambda i: (
+                not _in_headline(story.texts[0], good[i]),
+                " " not in good[i],
+                i,
+            ),
+        )
+        concept = concept_phrase(
+            headline_heading(story.item.article.headline, tokenizer), tokenizer
+        )
+        strong = " " in concept or (len(concept) >= 4 and not concept.isalpha())
+        if strong and acceptable_keyword(concept, excluded=excluded):
+            order = [-1, *order]
+            good = [*good, concept]
+        per_story.append([good[i] for i in order])
     chosen: list[str] = []
-    for phrase in [*themed, *ranked]:
-        if len(chosen) >= k:
-            break
-        if not any(_overlaps(phrase, other) for other in chosen):
-            chosen.append(phrase)
-    return chosen
+    for depth in range(8):
+        for phrases in per_story:
+            if len(chosen) >= k:
+                return chosen
+            for phrase in phrases[depth : depth + 1]:
+                if not any(_overlaps(phrase, other) for other in chosen):
+                    chosen.append(phrase)
+    return chosen[:k]
+
+
+def _in_headline(text: ArticleText, phrase: str) -> bool:
+    return bool(getattr(text.candidates.get(phrase), "in_title", False))
 
 
 def _summarizer_identities(summaries: Iterable[ItemSummary]) -> list[dict[str, str]]:

@@ -30,10 +30,13 @@ from prism.models import (
     GenerationRun,
     ReaderType,
 )
+from prism.nlp.quality import count_by_severity
 from prism.services.audit import audit_record
+from prism.services.composers import compose_generative
 from prism.services.composition import Composition, briefing_compose, item_summary
+from prism.services.quality import composition_quality_report
 from prism.services.revisions import revision_create
-from prism.services.selection import Selection, briefing_select
+from prism.services.selection import Selection, edition_selection
 from prism.services.workflow import briefing_is_untouched
 
 logger = logging.getLogger(__name__)
@@ -70,7 +73,7 @@ def briefing_generate(
     existing = live_briefing(reader_type, edition_date)
     if existing is not None and not briefing_is_untouched(existing):
         return _skip_touched(existing, run)
-    selection = briefing_select(
+    selection = edition_selection(
         reader_type=reader_type, edition_date=edition_date, now=now
     )
     if selection.skipped_reason:
@@ -80,6 +83,11 @@ def briefing_generate(
         item.article.pk: item_summary(item.article) for item in selection.items
     }
     composition = briefing_compose(selection=selection, summaries=summaries)
+    # PRISM["COMPOSER_BACKEND"]: model-written parts where grounded (no-op if
+    # "extractive"); never raises for a failing model, the extractive draft stays.
+    composition = compose_generative(
+        selection=selection, composition=composition, run=run
+    )
     return briefing_write(
         reader_type=reader_type,
         edition_date=edition_date,
@@ -144,6 +152,7 @@ def briefing_write(
         "footer": composition.footer,
         "generation_notes": "\n".join(composition.notes),
         "generation_run": run,
+        "quality_findings": composition_quality_report(composition, reader_type),
     }
     if existing is None:
         try:
@@ -225,6 +234,8 @@ def generation_provenance(
         "summarizers": summarizers,
         "tokenizer": str(prism_settings.TOKENIZER),
         "selection_weights": dict(prism_settings.SELECTION_WEIGHTS),
+        # Per part: backend, model, prompt version, grounding score, citations.
+        "composer": getattr(composition, "composer", None) or {"backend": "extractive"},
     }
     if selection is not None:
         provenance["window"] = {
@@ -364,6 +375,9 @@ def generation_attempt_finish(
             reason=outcome.reason,
             outcome=outcome.status,
             briefing_id=outcome.briefing.pk if outcome.briefing else None,
+            quality=count_by_severity(
+                outcome.briefing.quality_findings if outcome.briefing else []
+            ),
             finished_at=timezone.now().isoformat(),
             seconds=round(seconds, 2),
             error="",
@@ -634,7 +648,14 @@ def generation_run_summary(run: GenerationRun) -> list[str]:
         if isinstance(detail, list):
             detail = detail[0] if detail else ""
         briefing = f"브리핑 #{entry['briefing_id']}" if entry.get("briefing_id") else ""
+        quality = entry.get("quality") or {}
+        checks = (
+            f"품질 점검 {quality.get('hard', 0) + quality.get('soft', 0)}건"
+            f"(중요 {quality.get('hard', 0)}건)"
+            if quality and entry.get("status") == Status.SUCCEEDED
+            else ""
+        )
         parts = [f"{entry['name']}: {labels.get(entry['status'], entry['status'])}"]
-        parts += [p for p in (briefing, detail) if p]
+        parts += [p for p in (briefing, checks, detail) if p]
         lines.append(" · ".join(parts))
     return lines

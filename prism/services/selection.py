@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
 import math
 import threading
@@ -22,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
 from prism.conf import prism_settings
+from prism.ingest.kinds import NOT_SELECTED, OPINION
 from prism.models import Article, BriefingItem, ReaderType
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor
 from prism.nlp.tokens import NOUN_TAGS, Tokenizer, get_tokenizer
@@ -51,6 +53,11 @@ BODY_FULL_CHARS = 1500  # a body this long earns the whole length bonus
 RERANK_DEPTH = 80  # MMR looks at this many best-scored candidates
 REFERENCE_RELEVANCE = 0.3  # relevance still counts a little for 참고 뉴스
 RECENT_EDITIONS_DAYS = 2  # articles already in these earlier editions are skipped
+# A thin window is widened to these many hours, one step at a time, for six items.
+WIDER_WINDOWS_HOURS = (72, 168)
+# Score factor 1 / (1 + DIVERSITY_PENALTY * n) for an article n other reader types
+# of the edition already have.
+DIVERSITY_PENALTY = 0.35
 TERM_CACHE_SIZE = 50_000
 # Part of every stored index's key: bump it when what article_terms() computes
 # changes (INDEX_BODY_CHARS, HEADLINE_BOOST, is_index_term), so old ones are redone.
@@ -365,13 +372,36 @@ _pool_cache_lock = threading.Lock()
 
 
 def candidate_queryset(window: EditionWindow):
-    """The articles an edition may choose from: originals with a usable body."""
+    """The articles an edition may choose from: originals with a usable body.
+
+    A copy stands in for its story when the original lies outside the window (a
+    story first published before the window, reprinted inside it). Digests and
+    page furniture are never candidates.
+    """
+    original_outside = Q(duplicate_of__published_at__lt=window.start) | Q(
+        duplicate_of__published_at__gte=window.end
+    )
     return (
-        Article.objects.originals()
+        Article.objects.filter(Q(duplicate_of__isnull=True) | original_outside)
         .published_between(window.start, window.end)
+        .exclude(kind__in=[Article.Kind.DIGEST, Article.Kind.FURNITURE])
         .annotate(body_chars=Length("body"))
         .filter(body_chars__gte=int(prism_settings.MIN_BODY_CHARS))
     )
+
+
+def _one_copy_per_story(articles: list[Article]) -> list[Article]:
+    """Keep one in-window copy per outside original: the earliest, fullest."""
+    best: dict[int, Article] = {}
+    for article in articles:
+        if article.duplicate_of_id is None:
+            continue
+        kept = best.get(article.duplicate_of_id)
+        key = (article.published_at, -len(article.body))
+        if kept is None or key < (kept.published_at, -len(kept.body)):
+            best[article.duplicate_of_id] = article
+    keep = {article.pk for article in best.values()}
+    return [a for a in articles if a.duplicate_of_id is None or a.pk in keep]
 
 
 def candidate_pool(
@@ -392,9 +422,11 @@ def candidate_pool(
         if pool is not None:
             _pool_cache.move_to_end(key)
             return pool
-    articles = list(
-        queryset.annotate(duplicates=Count("near_duplicates")).order_by(
-            "-published_at", "-id"
+    articles = _one_copy_per_story(
+        list(
+            queryset.annotate(duplicates=Count("near_duplicates")).order_by(
+                "-published_at", "-id"
+            )
         )
     )
     pool = CandidatePool.build(
@@ -416,11 +448,13 @@ def _settings_key() -> tuple:
 
 
 def clear_caches() -> None:
-    """Forget cached article terms and pools (tests, benchmarks)."""
+    """Forget cached article terms, pools and edition plans (tests, benchmarks)."""
     with _term_cache_lock:
         _term_cache.clear()
     with _pool_cache_lock:
         _pool_cache.clear()
+    with _edition_cache_lock:
+        _edition_cache.clear()
 
 
 # ---------------------------------------------------------------------- selection
@@ -521,9 +555,47 @@ def briefing_select(
     edition_date: dt.date,
     now: dt.datetime | None = None,
     pool: CandidatePool | None = None,
+    usage: Mapping[int, int] | None = None,
 ) -> Selection:
-    """Choose up to ``ITEMS_PER_BRIEFING`` articles for ``reader_type``'s edition."""
-    pool = pool if pool is not None else candidate_pool(edition_date, now=now)
+    """Choose up to ``ITEMS_PER_BRIEFING`` articles for ``reader_type``'s edition.
+
+    ``usage`` counts how many other reader types of the edition already have each
+    article (by id); such articles score lower, so editions differ where interests
+    do. Without a ``pool``, a window too thin for six items is widened step by step
+    (``WIDER_WINDOWS_HOURS``), and the draft's notes say so.
+    """
+    given = pool is not None
+    pool = pool if given else candidate_pool(edition_date, now=now)
+    selection = _select_from(pool, reader_type, edition_date, usage or {})
+    wanted = int(prism_settings.ITEMS_PER_BRIEFING)
+    for hours in WIDER_WINDOWS_HOURS:
+        if given or len(selection.items) >= wanted or hours <= pool.window.hours:
+            continue
+        window = EditionWindow(
+            start=pool.window.end - dt.timedelta(hours=hours), end=pool.window.end
+        )
+        wider = _select_from(
+            candidate_pool(edition_date, window=window),
+            reader_type,
+            edition_date,
+            usage or {},
+        )
+        if len(wider.items) > len(selection.items):
+            wider.notes.insert(
+                0,
+                f"최근 {pool.window.hours:g}시간의 기사로는 {len(selection.items)}건만 "
+                f"고를 수 있어 후보 기간을 {hours}시간으로 넓혔습니다.",
+            )
+            selection = wider
+    return selection
+
+
+def _select_from(
+    pool: CandidatePool,
+    reader_type: ReaderType,
+    edition_date: dt.date,
+    usage: Mapping[int, int],
+) -> Selection:
     selection = Selection(
         reader_type=reader_type,
         edition_date=edition_date,
@@ -540,10 +612,100 @@ def briefing_select(
         )
         return selection
     scores = _score(pool, reader_type)
-    chosen = _choose(pool, scores, excluded)
+    chosen = _choose(pool, scores, excluded, reader_type=reader_type, usage=usage)
     selection.items = _items(pool, scores, chosen, reader_type)
     selection.notes = _notes(selection, scores, excluded, available)
     return selection
+
+
+def edition_select(
+    *,
+    reader_types: Sequence[ReaderType],
+    edition_date: dt.date,
+    now: dt.datetime | None = None,
+) -> dict[int, Selection]:
+    """One edition's selections, chosen together in reader-type order.
+
+    Each reader type's choice counts against the next ones (``usage``), so an
+    article everybody could take goes to the types it suits best instead of to
+    all of them. Returns selections by reader type id.
+    """
+    usage: Counter[int] = Counter()
+    selections: dict[int, Selection] = {}
+    for reader_type in reader_types:
+        selection = briefing_select(
+            reader_type=reader_type, edition_date=edition_date, now=now, usage=usage
+        )
+        usage.update(item.article.pk for item in selection.items)
+        selections[reader_type.pk] = selection
+    return selections
+
+
+_edition_cache: OrderedDict[tuple, dict[int, Selection]] = OrderedDict()
+_edition_cache_lock = threading.Lock()
+
+
+def edition_selection(
+    *, reader_type: ReaderType, edition_date: dt.date, now: dt.datetime | None = None
+) -> Selection:
+    """``reader_type``'s selection within its whole edition (see edition_select).
+
+    Every worker computes the same plan from the same pool (it is deterministic)
+    and keeps it while nothing changed, so per-reader-type tasks stay independent.
+    A reader type that is not active is selected on its own.
+    """
+    active = list(ReaderType.objects.filter(is_active=True).order_by("ordering", "id"))
+    if reader_type.pk not in {rt.pk for rt in active}:
+        return briefing_select(
+            reader_type=reader_type, edition_date=edition_date, now=now
+        )
+    pool = candidate_pool(edition_date, now=now)
+    key = (
+        edition_date,
+        id(pool),
+        tuple(_reader_type_fingerprint(rt) for rt in active),
+        _recent_items_fingerprint(edition_date),
+    )
+    with _edition_cache_lock:
+        plan = _edition_cache.get(key)
+    if plan is None:
+        plan = edition_select(reader_types=active, edition_date=edition_date, now=now)
+        with _edition_cache_lock:
+            _edition_cache[key] = plan
+            while len(_edition_cache) > 4:
+                _edition_cache.popitem(last=False)
+    selection = plan[reader_type.pk]
+    selection.reader_type = reader_type
+    return selection
+
+
+def _reader_type_fingerprint(reader_type: ReaderType) -> tuple:
+    return (
+        reader_type.pk,
+        repr(reader_type.interests),
+        repr(reader_type.preferred_sections),
+        reader_type.allow_opinion,
+    )
+
+
+def _recent_items_fingerprint(edition_date: dt.date) -> tuple:
+    since = edition_date - dt.timedelta(days=RECENT_EDITIONS_DAYS)
+    return tuple(
+        BriefingItem.objects.filter(
+            briefing__edition_date__gte=since, briefing__edition_date__lt=edition_date
+        )
+        .aggregate(count=Count("id"), last=Max("id"))
+        .values()
+    )
+
+
+def mean_pairwise_overlap(item_sets: Sequence[set[int]]) -> float:
+    """The mean share of items two editions have in common (0 = all different)."""
+    pairs = [
+        len(a & b) / (min(len(a), len(b)) or 1)
+        for a, b in itertools.combinations(item_sets, 2)
+    ]
+    return sum(pairs) / len(pairs) if pairs else 0.0
 
 
 def _window_label(window: EditionWindow) -> str:
@@ -606,24 +768,50 @@ def _score(pool: CandidatePool, reader_type: ReaderType) -> _Scores:
 
 
 def _choose(
-    pool: CandidatePool, scores: _Scores, excluded: set[int]
+    pool: CandidatePool,
+    scores: _Scores,
+    excluded: set[int],
+    *,
+    reader_type: ReaderType,
+    usage: Mapping[int, int],
 ) -> list[tuple[int, str, float]]:
-    """MMR picks: ``(row, group, score)``, interest items first, then reference."""
+    """MMR picks: ``(row, group, score)``, interest items first, then reference.
+
+    Columns, digests and furniture are never picked (a reader type may allow
+    columns as 참고 뉴스); articles other reader types already have count less.
+    """
     total = int(prism_settings.ITEMS_PER_BRIEFING)
     interest_count = min(int(prism_settings.INTEREST_ITEMS), total)
     lam = float(prism_settings.MMR_LAMBDA)
     blocked = set(excluded)
     chosen: list[tuple[int, str, float]] = []
+    shared = np.asarray(
+        [1.0 / (1.0 + DIVERSITY_PENALTY * usage.get(a.pk, 0)) for a in pool.articles]
+    )
+    kinds = [a.kind for a in pool.articles]
+    allowed_reference = NOT_SELECTED - (
+        {OPINION} if getattr(reader_type, "allow_opinion", False) else set()
+    )
     plan = [
-        (BriefingItem.Group.INTEREST, scores.total(), interest_count),
+        (
+            BriefingItem.Group.INTEREST,
+            scores.total() * shared,
+            interest_count,
+            NOT_SELECTED,
+        ),
         (
             BriefingItem.Group.REFERENCE,
-            scores.total(REFERENCE_RELEVANCE),
+            scores.total(REFERENCE_RELEVANCE) * shared,
             total - interest_count,
+            allowed_reference,
         ),
     ]
-    for group, score, count in plan:
-        order = [r for r in np.argsort(-score, kind="stable") if r not in blocked]
+    for group, score, count, unselectable in plan:
+        order = [
+            r
+            for r in np.argsort(-score, kind="stable")
+            if r not in blocked and kinds[r] not in unselectable
+        ]
         shortlist = order[:RERANK_DEPTH]
         for _ in range(count):
             best, best_value = None, -math.inf

@@ -759,6 +759,10 @@ def _new_version_after_edit(
             approval_reset = True
         else:
             locked.approved_version = locked.version
+    # The quality report follows the text the editor now has in front of them.
+    from prism.services.quality import briefing_quality_report
+
+    locked.quality_findings = briefing_quality_report(locked)
     locked.save(
         update_fields=[
             "version",
@@ -766,6 +770,7 @@ def _new_version_after_edit(
             "status",
             "publish_at",
             "approved_version",
+            "quality_findings",
             "updated_at",
         ]
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from prism.models import ReaderType
+from prism.models import Briefing, ReaderType
 from prism.services.generation import (
     generation_enqueue,
     generation_run_create,
@@ -54,9 +54,29 @@ class Command(BaseCommand):
         self._execute(run)
         for line in generation_run_summary(run):
             self.stdout.write(f"  {line}")
+        if options["verbosity"] >= 1:
+            self._print_findings(run)
         self.stdout.write(f"생성 작업 #{run.pk}: {run.get_status_display()}")
         if run.status == run.Status.FAILED:
             raise CommandError(f"생성 작업 #{run.pk}이(가) 실패했습니다.")
+
+    def _print_findings(self, run) -> None:
+        """Each draft's quality report: what an editor should look at first."""
+        briefings = Briefing.objects.filter(generation_run=run).select_related(
+            "reader_type"
+        )
+        for briefing in briefings.order_by("reader_type__ordering", "id"):
+            findings = briefing.quality_findings or []
+            if not findings:
+                continue
+            self.stdout.write(f"  [{briefing.reader_type.name}] 품질 점검:")
+            for finding in findings:
+                mark = "!" if finding.get("severity") == "hard" else "-"
+                excerpt = finding.get("excerpt") or ""
+                if len(excerpt) > 60:
+                    excerpt = excerpt[:59] + "…"
+                tail = f" “{excerpt}”" if excerpt else ""
+                self.stdout.write(f"    {mark} {finding.get('message', '')}{tail}")
 
     def _reader_types(self, slugs: list[str] | None):
         if not slugs:

@@ -1,0 +1,349 @@
+"""Korean text rules a briefing needs: particles, person names, headings, references.
+
+Plain rules over strings and tagged morphemes; no Django. They turn a headline into
+a noun-phrase section heading ("앞서가는 삼성SDI, 국내 첫 46파이 배터리 양산" →
+"삼성SDI의 국내 첫 46파이 배터리 양산"), shorten attribution tails in the lead
+("…출시한다고 밝혔다." → "…출시한다."), and tell which sentences lean on the one
+before them ("이날", "그는", "같은 기간") so they are never shown without it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from prism.nlp.tokens import Tokenizer
+
+# ------------------------------------------------------------------ particles
+
+
+def has_final_consonant(word: str) -> bool:
+    """Whether ``word`` ends in a consonant sound (받침), for choosing a particle."""
+    last = word.rstrip(")]’”'\" ")[-1:] if word else ""
+    if "가" <= last <= "힣":
+        return (ord(last) - 0xAC00) % 28 != 0
+    if last.isdigit():
+        return last in "0136789"
+    if last.isalpha():
+        return last.lower() in "lmnr"
+    return False
+
+
+def with_particle(word: str, vowel: str, consonant: str) -> str:
+    """``word`` + the particle form its last sound needs (와/과, 는/은)."""
+    return word + (consonant if has_final_consonant(word) else vowel)
+
+
+# --------------------------------------------------------------- person names
+
+# Titles after which a word is a person's name, never a keyword ("정윤호 대표").
+PERSON_TITLES = (
+    "대표|회장|부회장|사장|부사장|전무|상무|장관|차관|총재|부총재|위원장|의원|교수|"
+    "원장|부원장|청장|처장|실장|국장|과장|부장|팀장|센터장|본부장|연구원|연구위원|"
+    "대변인|애널리스트|이사장|대통령|총리|지사|시장|CEO|CFO|CTO|씨|전략가|부문장"
+)
+COMMON_SURNAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민"
+    "진나엄채원천방공현함변염여추도석선설마길연위표명기왕금옥육인맹제모탁국은편용예경봉"
+)
+PERSON = re.compile(
+    r"([가-힣]{3})\s+(?:[가-힣A-Za-z0-9·]+\s+){0,2}?"
+    rf"(?:{PERSON_TITLES})(?=[은는이가의도와과께,.\s”’)]|$)"
+)
+
+
+def person_names(text: str) -> set[str]:
+    """Names of people in ``text`` (a surname-led word before a title)."""
+    return {
+        match.group(1)
+        for match in PERSON.finditer(text)
+        if match.group(1)[0] in COMMON_SURNAMES
+    }
+
+
+# --------------------------------------------------------- back-references
+
+# Openings that point at the sentence before: a time (이날, 이후, 앞서, 같은 기간),
+# a person or thing named there (그는, 이 회사, 두 상품, 해당 기업) or an argument
+# (이는, 이에, 반면, 다만, 하지만).
+BACK_REFERENCE = re.compile(
+    r"^(?:이날|이후|앞서|당시|그날|이튿날|같은\s*날|같은\s*기간|같은\s*해|이\s*기간|"
+    r"이때|이번에는|그는|그녀는|그들은|그가|그의|이들은|이들이|이곳은|이곳에서|"
+    r"이\s*(?:회사|기업|업체|은행|제품|상품|기술|모델|서비스|사업|방안|제도|법안|정책|"
+    r"펀드|기금|지역|곳|때문)|"
+    r"해당\s*[가-힣]+|(?:두|세|네|양)\s*(?:상품|회사|기업|업체|사람|나라|국가|곳|제품)|"
+    r"이는|이에|이를|이로|이로써|이러한|이런|이같은|이\s*같은|이와|그러나|하지만|"
+    r"그런데|그래서|따라서|그럼에도|반면|다만|또한|또|특히|게다가|더욱이|결국|"
+    r"이어|이밖에|이\s*밖에)(?=[\s,]|$)"
+)
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """True when ``sentence`` opens by pointing back at the one before it."""
+    return bool(BACK_REFERENCE.match(sentence.strip()))
+
+
+# ---------------------------------------------------------------- first person
+
+FIRST_PERSON = re.compile(
+    r"(?:^|\s)(?:필자|나는|내가|나의|저는|제가|기자는|기자가)(?:\s|$)|"
+    r"(?:밀려왔다|느꼈다|생각한다|기대한다|바란다|바라본다|믿는다|아닐까|싶다)\.?$"
+)
+
+
+def is_first_person(sentence: str) -> bool:
+    """True for a writer's own voice ("…허탈감이 밀려왔다.", "필자는 …")."""
+    return bool(FIRST_PERSON.search(sentence.strip()))
+
+
+# ------------------------------------------------------------- attribution
+
+# "X는 …한다고 밝혔다." states what X announced; in a lead the tail is dropped.
+ATTRIBUTION_TAIL = re.compile(
+    r"(?P<stem>[가-힣]+?)(?P<ending>다|이라|라)고\s+"
+    r"(?:밝혔다|말했다|설명했다|전했다|강조했다|덧붙였다|발표했다|공개했다|알렸다)\.$"
+)
+
+
+def drop_attribution(sentence: str) -> str:
+    """``sentence`` without a reported-speech tail, when that leaves a statement.
+
+    Only indirect speech is shortened ("출시한다고 밝혔다" → "출시한다", "계획이라고
+    밝혔다" → "계획이다"); quotations keep their attribution.
+    """
+    text = sentence.strip()
+    if re.search(r"[“”\"']", text):
+        return text
+    match = ATTRIBUTION_TAIL.search(text)
+    if not match:
+        return text
+    stem, ending = match.group("stem"), match.group("ending")
+    tail = "다." if ending == "다" else "이다." if ending == "이라" else "다."
+    if ending == "라" and stem.endswith("이"):
+        tail = "다."
+    return text[: match.start()] + stem + tail
+
+
+# ---------------------------------------------------------------- headings
+
+HEADING_MAX_CHARS = 30
+HEADING_MIN_WORDS = 3
+_BRACKET_TAG = re.compile(r"\[[^\]]*\]|【[^】]*】|<[^>]*>")
+_SEGMENT_SPLIT = re.compile(r"\s*(?:…|\.{2,3}|·{2,}|\s-\s|;|\|)\s*")
+# A quotation at either end of a headline ("“…” 골드만삭스, 中 목표가 또 하향").
+_END_QUOTE = re.compile(
+    r"^\s*([“\"][^”\"]+[”\"])\s*(.+)$|^(.+?)\s*([“\"][^”\"]+[”\"])\s*$"
+)
+_QUOTES = re.compile(r"[“”\"‘’'`«»]")
+_TIME_WORD = re.compile(
+    r"^(?:올해|내년|지난해|작년|연내|당분간|최근|이달|다음\s*달|\d{4}년(?:까지|부터|에)?|"
+    r"\d{1,2}월(?:까지|부터|에)?|\d{1,2}일(?:까지|부터|에)?)$"
+)
+# Predicate endings a headline uses, and the noun each stands for.
+_ENDINGS = (
+    (re.compile(r"해야$"), " 필요"),
+    (re.compile(r"(?:해야\s*한다|해야\s*할\s*때)$"), " 필요"),
+)
+_KEEP_TAGS = {"Noun", "Alpha", "Number", "Foreign", "Hashtag"}
+_DROP_TAIL_TAGS = {
+    "Verb", "Adjective", "Eomi", "Josa", "PreEomi", "Punctuation",
+    "Exclamation", "Conjunction", "Determiner", "Adverb", "KoreanParticle",
+}  # fmt: skip
+# Nouns that say nothing on their own at the end of a heading ("…내줄 판").
+_WEAK_HEAD_NOUNS = {"판", "듯", "것", "수", "때", "중", "등", "뿐", "셈", "만"}
+# Words that cannot open a heading once the words before them are cut.
+_BOUND_WORDS = {"내", "간", "중", "후", "전", "등", "및", "또", "더", "약", "총"}
+
+
+def headline_heading(headline: str, tokenizer: Tokenizer) -> str:
+    """A section heading made from a story's headline: one noun phrase, short.
+
+    The headline's most informative segment (split at "…") loses its tags, quote
+    marks and predicate ending; a leading "주어," becomes "주어의 …"; time words
+    go first when it is too long, then words from its start.
+    """
+    segments = _segments(headline)
+    if not segments:
+        return ""
+    subject, body, order = _best_segment(segments, tokenizer)
+    phrase = _noun_phrase(body, tokenizer)
+    if not phrase:
+        return ""
+    if subject and not phrase.startswith(subject):
+        phrase = f"{subject}의 {phrase}"
+    others = [text for i, (text, _) in enumerate(segments) if i != order]
+    if len(phrase.split()) < HEADING_MIN_WORDS and others:
+        # "100조 투입" says too little: the next segment completes it.
+        second = _noun_phrase(others[0], tokenizer)
+        if second and not subject:
+            phrase = f"{with_particle(phrase, '와', '과')} {second}"
+    return _fit(phrase, tokenizer)
+
+
+def _segments(headline: str) -> list[tuple[str, bool]]:
+    """The headline's segments, each with whether it is a quotation."""
+    text = _BRACKET_TAG.sub(" ", headline)
+    text = re.sub(r"[?!↑↓→]+", " ", text)
+    pieces = []
+    for part in _SEGMENT_SPLIT.split(text):
+        match = _END_QUOTE.match(part)
+        if match:
+            groups = [g for g in match.groups() if g]
+            rest = [g for g in groups if not g.lstrip().startswith(("“", '"'))]
+            # A quotation is its own segment when the rest can stand as a heading.
+            if rest and len(rest[0].split()) >= 4:
+                pieces.extend(groups)
+                continue
+        pieces.append(part)
+    parts = []
+    for piece in pieces:
+        quoted = piece.lstrip().startswith(("“", '"')) and len(pieces) > 1
+        piece = " ".join(_QUOTES.sub("", piece).split()).strip(" ,·")
+        piece = re.sub(r"(?<=[A-Za-z가-힣.])(?:은|는)$", "", piece)
+        if piece:
+            parts.append((piece, quoted))
+    return parts
+
+
+def _content_nouns(text: str, tokenizer: Tokenizer) -> int:
+    return sum(
+        1
+        for form, tag in tokenizer.pos(text)
+        if tag in _KEEP_TAGS and len(form) > 1 or (tag == "Number")
+    )
+
+
+def _best_segment(
+    segments: list[tuple[str, bool]], tokenizer: Tokenizer
+) -> tuple[str, str, int]:
+    """The (subject, rest, index) of the headline segment saying the most.
+
+    Content words count; a clause with its own subject particle ("…40%가 AI")
+    reads worse than a noun phrase, and later segments are usually secondary.
+    """
+    scored = []
+    for order, (segment, quoted) in enumerate(segments):
+        subject, _, rest = segment.partition(", ")
+        if not rest or len(subject.split()) > 2:
+            subject, rest = "", segment
+        elif tokenizer.pos(subject)[0][1] in {"Verb", "Adjective"}:
+            subject = subject.split()[-1]  # "앞서가는 삼성SDI" → "삼성SDI"
+        clauses = len(re.findall(r"[가-힣A-Za-z0-9%]+(?:이|가)\s", segment + " "))
+        score = _content_nouns(segment, tokenizer) - 0.75 * order - clauses - quoted
+        scored.append((score, -order, subject, rest, order))
+    _, _, subject, rest, order = max(scored)
+    return subject, rest, order
+
+
+def _noun_phrase(text: str, tokenizer: Tokenizer) -> str:
+    """``text`` cut after its last noun (predicate endings and particles go)."""
+    for pattern, noun in _ENDINGS:
+        if pattern.search(text):
+            return pattern.sub(noun, text).strip()
+    tokens = tokenizer.pos(text)
+    while tokens and (
+        tokens[-1][1] in _DROP_TAIL_TAGS or tokens[-1][0] in _WEAK_HEAD_NOUNS
+    ):
+        tokens.pop()
+    if not tokens:
+        return ""
+    # Map the kept morphemes back onto the surface text (spacing preserved).
+    end, cursor = 0, 0
+    for form, _ in tokens:
+        at = text.find(form, cursor)
+        if at < 0:
+            break
+        cursor = end = at + len(form)
+    return text[:end].strip(" ,·")
+
+
+def _fit(phrase: str, tokenizer: Tokenizer) -> str:
+    """Shorten ``phrase`` to ``HEADING_MAX_CHARS``, keeping its subject and head.
+
+    Time words go first; then words right after the first one (the subject, or
+    the actor), never leaving a modifier or bound word without its noun.
+    """
+    words = phrase.split()
+    if len(phrase) > HEADING_MAX_CHARS:
+        words = [w for w in words if not _TIME_WORD.match(w)]
+    prefix = [words.pop(0)] if words else []
+    while words[1:] and len(" ".join([*prefix, *words])) > HEADING_MAX_CHARS:
+        words.pop(0)
+        while words[1:] and (
+            words[0] in _BOUND_WORDS
+            or tokenizer.pos(words[0])[0][1] in {"Verb", "Adjective"}
+        ):
+            words.pop(0)
+    return " ".join([*prefix, *words])
+
+
+def bare_noun_heading(heading: str) -> bool:
+    """True for "X와 Y" of two bare nouns, a repeated word or a lone word."""
+    words = heading.split()
+    if len(words) <= 1:
+        return True
+    stems = [
+        re.sub(r"(?<=[가-힣A-Za-z0-9])(?:와|과|의|은|는|및)$", "", w) for w in words
+    ]
+    if len(set(stems)) < len(stems):
+        return True
+    return bool(
+        len(words) == 2
+        and re.fullmatch(r"[가-힣A-Za-z0-9]+[와과]", words[0])
+        and re.fullmatch(r"[가-힣A-Za-z0-9]+", words[1])
+    )
+
+
+# ---------------------------------------------------------------- concepts
+
+# Verbal nouns that end a headline's phrase but are not part of its concept.
+_FIGURE = re.compile(
+    r"[\d.,]+(?:배|명|개|원|조|억|만|천|%|대|곳|건|년|위|호|차|종|주|곳)?"
+)
+_ACTION_NOUNS = frozenset(
+    "설립 구매 확대 추진 양산 출시 발표 수상 확보 중단 대응 기여 하향 상향 인수 공개 "
+    "개최 돌입 진출 체결 착수 선정 유치 달성 전환 강화 도입 검토 급증 급감 증가 감소 "
+    "속도 필요 가세 전망 우려 논란 견제 눈독".split()
+)
+
+
+def concept_phrase(heading: str, tokenizer: Tokenizer) -> str:
+    """The concept a heading names: its longest run of nouns ("46파이 배터리").
+
+    The subject before "의", figures and the action at the end ("양산",
+    "설립") are left out; at most three words.
+    """
+    _, _, rest = heading.rpartition("의 ")
+    best: list[str] = []
+    for run in _noun_runs(rest or heading, tokenizer):
+        while len(run) > 1 and run[-1] in _ACTION_NOUNS | {"이상", "이하", "수준"}:
+            run = run[:-1]
+        run = run[-3:]
+        # The longest run wins; on a tie the later one, the phrase's head.
+        if len(run) >= len(best):
+            best = run
+    return " ".join(best)
+
+
+def _noun_runs(text: str, tokenizer: Tokenizer) -> list[list[str]]:
+    """Runs of space-separated words made only of nouns (no particle, no figure)."""
+    runs: list[list[str]] = [[]]
+    for word in text.split():
+        tagged = tokenizer.pos(word)
+        tags = [tag for _, tag in tagged]
+        nominal = bool(tags) and all(
+            tag in {"Noun", "Alpha"}
+            or (tag == "Number" and index < len(tags) - 1)
+            or (tag == "Punctuation" and form == "·")
+            for index, (form, tag) in enumerate(tagged)
+        )
+        if (
+            nominal
+            and len(word) > 1
+            and not _FIGURE.fullmatch(word)
+            and not _TIME_WORD.match(word)
+            and word not in _BOUND_WORDS
+        ):
+            runs[-1].append(word)
+        else:
+            runs.append([])
+    return [run for run in runs if run]

@@ -1,0 +1,161 @@
+"""Paragraphs for one story: the sentences a briefing tells it with, never twice.
+
+A briefing's lead and ■ sections each tell one story (an item and its same-story
+관련기사) from that story's own sentences, so no paragraph sets facts of different
+stories side by side. :class:`SentenceLedger` remembers every sentence already in
+the briefing (the 핵심 요약 included) so none is repeated or paraphrased, and a
+sentence that leans on the one before it ("이날", "그는", "같은 기간") is only
+taken together with that sentence. Plain Python; no Django.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from prism.nlp.korean import is_first_person, leans_on_previous
+
+SIMILAR_SENTENCE = 0.5  # noun-set Jaccard at which two sentences say the same
+LONG_SENTENCE = 170  # characters; longer ones read heavily in a paragraph
+TOO_LONG_SENTENCE = 230
+_NUMBER = re.compile(r"\d")
+QUOTATION = re.compile(r"[“”\"]")
+
+
+@dataclass(frozen=True)
+class StorySentence:
+    """A usable sentence of one of the story's articles."""
+
+    text: str
+    terms: frozenset[str]
+    article_order: int  # 0: the item's own article, then its 관련기사
+    position: int  # index among the article's sentences (for "the one before")
+
+
+class SentenceLedger:
+    """Sentences already used in the briefing, so none is repeated or paraphrased."""
+
+    def __init__(self) -> None:
+        self.texts: set[str] = set()
+        self.term_sets: list[frozenset[str]] = []
+
+    @staticmethod
+    def normal(text: str) -> str:
+        return re.sub(r"\W+", "", text)
+
+    def add(self, text: str, terms: frozenset[str]) -> None:
+        self.texts.add(self.normal(text))
+        if terms:
+            self.term_sets.append(terms)
+
+    def repeats(self, text: str, terms: frozenset[str]) -> bool:
+        normal = self.normal(text)
+        if normal in self.texts or any(
+            normal in used or used in normal for used in self.texts if len(used) > 20
+        ):
+            return True
+        return any(
+            len(terms & used) / (len(terms | used) or 1) >= SIMILAR_SENTENCE
+            for used in self.term_sets
+        )
+
+
+def salience(sentence: StorySentence, focus: set[str]) -> float:
+    """How much a sentence tells of the story: its words, place, figures."""
+    overlap = len(sentence.terms & focus) / math.sqrt(len(sentence.terms) + 1)
+    position = 1.0 / (1.0 + 0.2 * sentence.position)
+    figures = 0.15 if _NUMBER.search(sentence.text) else 0.0
+    value = overlap + 0.6 * position + figures
+    if sentence.text.startswith(("“", '"')):
+        value *= 0.4  # a bare quotation needs its speaker
+    elif QUOTATION.search(sentence.text):
+        value *= 0.55  # a paragraph states facts; quotes colour them at most
+    if len(sentence.text) > TOO_LONG_SENTENCE:
+        value *= 0.4
+    elif len(sentence.text) > LONG_SENTENCE:
+        value *= 0.7
+    return value / (1 + 0.3 * sentence.article_order)
+
+
+def pick_story_sentences(
+    sentences: Sequence[StorySentence],
+    focus: set[str],
+    ledger: SentenceLedger,
+    *,
+    count: int,
+    accept: Callable[[StorySentence], bool] | None = None,
+    max_quotes: int = 1,
+) -> list[StorySentence]:
+    """Up to ``count`` of the story's most telling unused sentences, in reading order.
+
+    A sentence that leans on the one before it comes only with that sentence; the
+    writer's own voice ("…허탈감이 밀려왔다.") never comes. The chosen sentences are
+    recorded in ``ledger``. At most ``max_quotes`` of them carry a quotation: a
+    paragraph states facts, quotes colour them.
+    """
+    by_place = {(s.article_order, s.position): s for s in sentences}
+
+    def usable(sentence: StorySentence | None) -> bool:
+        return (
+            sentence is not None
+            and not is_first_person(sentence.text)
+            and (accept is None or accept(sentence))
+            and not ledger.repeats(sentence.text, sentence.terms)
+        )
+
+    chosen: list[StorySentence] = []
+    quotes = 0
+    ranked = sorted(
+        sentences, key=lambda s: (-salience(s, focus), s.article_order, s.position)
+    )
+    for sentence in ranked:
+        if len(chosen) >= count:
+            break
+        if sentence in chosen or not usable(sentence):
+            continue
+        quoted = bool(QUOTATION.search(sentence.text))
+        if quoted and quotes >= max_quotes:
+            continue
+        group = [sentence]
+        if leans_on_previous(sentence.text):
+            before = by_place.get((sentence.article_order, sentence.position - 1))
+            if before in chosen:
+                group = [sentence]
+            elif (
+                usable(before)
+                and not leans_on_previous(before.text)
+                and len(chosen) + 2 <= count
+            ):
+                group = [before, sentence]
+            else:
+                continue
+        quotes += sum(1 for member in group if QUOTATION.search(member.text))
+        for member in group:
+            chosen.append(member)
+            ledger.add(member.text, member.terms)
+    chosen.sort(key=lambda s: (s.article_order, s.position))
+    return chosen
+
+
+def open_on_focus(
+    chosen: Sequence[StorySentence], focus: set[str]
+) -> list[StorySentence]:
+    """``chosen`` with the sentence that names the story most put first.
+
+    A paragraph that opens on the story's own words reads as its account; the one
+    moved first never leans on a sentence before it.
+    """
+    chosen = list(chosen)
+    candidates = [
+        (len(s.terms & focus), -index)
+        for index, s in enumerate(chosen)
+        if not leans_on_previous(s.text)
+    ]
+    if candidates:
+        _, negative = max(candidates)
+        first = chosen.pop(-negative)
+        # Keep a sentence with the one it leans on right after it.
+        chosen.insert(0, first)
+    return chosen
