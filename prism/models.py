@@ -403,6 +403,7 @@ class BriefingRevision(models.Model):
         EDITED = "edited", _("편집")
         RESTORED = "restored", _("복원")
         CORRECTED = "corrected", _("정정")
+        REWRITTEN = "rewritten", _("AI 다시 쓰기")
 
     briefing = models.ForeignKey(
         Briefing, on_delete=models.CASCADE, related_name="revisions"
@@ -534,6 +535,11 @@ class GenerationRun(models.Model):
     created_at = models.DateTimeField(_("요청 시각"), auto_now_add=True)
     started_at = models.DateTimeField(_("시작 시각"), null=True, blank=True)
     finished_at = models.DateTimeField(_("종료 시각"), null=True, blank=True)
+    # The generative composer's cost: {"total": {requests, tokens_in, tokens_out,
+    # seconds, fallbacks}, "reader_types": {slug: {name, ...the same per briefing}}}.
+    composer_usage = models.JSONField(
+        _("AI 작성기 사용량"), default=dict, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("생성 작업")

@@ -96,6 +96,8 @@ class TransformersComposer:
             choice = "cuda" if torch.cuda.is_available() else "cpu"
         self._device = torch.device(choice)
         model.eval()
+        # A long prompt loses its beginning (articles), never the instructions.
+        tokenizer.truncation_side = "left"
         self._model, self._tokenizer = model.to(self._device), tokenizer
         self._loaded_pid = os.getpid()
         logger.info("Loaded composer model %s on %s", self.model_name, self._device)

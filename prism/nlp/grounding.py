@@ -10,7 +10,8 @@ A generated sentence is supported when
 3. its content nouns are covered by its best-matching source sentences (up to
    ``best_sentences`` of them) above ``coverage_threshold``;
 4. it does not turn a statement of its best-matching source sentence into its
-   negation (or the other way round).
+   negation (or the other way round);
+5. it is a complete sentence (ends like one), so cut-off or garbled output fails.
 
 Supported sentences keep their citations: the source sentences (document id and
 character offsets) that cover them best. Plain Python, no Django: the composer
@@ -48,7 +49,7 @@ UNIT_ALIASES = {
 }
 # One piece of a figure: digits and an optional magnitude ("4조", "8000억", "3천만").
 NUMBER_PIECE = re.compile(
-    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?([천백십]?[조억만]|[천백](?![가-힣]{2}))?"
+    r"(?<![\d.,A-Za-z])(\d[\d,]*(?:\.\d+)?)\s?([천백십]?[조억만]|[천백](?![가-힣]{2}))?"
 )
 UNIT_AFTER = re.compile(
     r"\s?(" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
@@ -80,6 +81,13 @@ GENERIC_NOUNS = frozenset(
 # Units whose figures add up: "282개와 350개" may be reported as 632개.
 ARITHMETIC_UNITS = frozenset(
     "원 달러 유로 위안 엔 명 개 개사 곳 건 가구 대 채 척 톤".split()
+)
+# A complete sentence ends like one: "…했다.", "…인가?", "…”고 말했다." (not mid-word).
+COMPLETE_SENTENCE = re.compile(r"[가-힣][.!?][’”'\")\]]*$|[다요죠까][’”'\")\]]*$")
+WORD_PUNCTUATION = "‘’“”'\"()[]{}<>《》「」『』.,;:!?…·"
+PARTICLE_END = re.compile(
+    r"(?:에서의|으로는|으로도|에게서|이라는|이라고|까지|부터|보다|에게|께서|에서|으로|"
+    r"과의|와의|에는|에도|이나|처럼|마저|조차|이다|라는|[이가은는을를의에와과도로만])$"
 )
 HANGUL_WORD = re.compile(r"[가-힣]+")
 NAME_MARK = re.compile(
@@ -202,12 +210,14 @@ class GroundingChecker:
         best_sentences: int = 3,
         check_negation: bool = True,
         allow_arithmetic: bool = True,
+        require_complete: bool = True,
     ) -> None:
         self._tokenizer = tokenizer
         self.coverage_threshold = float(coverage_threshold)
         self.best_sentences = max(1, int(best_sentences))
         self.check_negation = bool(check_negation)
         self.allow_arithmetic = bool(allow_arithmetic)
+        self.require_complete = bool(require_complete)
         self._cache: OrderedDict[str, _AnalysedDocument] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -234,6 +244,13 @@ class GroundingChecker:
     ) -> SentenceVerdict:
         """Judge one sentence against already analysed documents."""
         reasons: list[str] = []
+        if self.require_complete and not COMPLETE_SENTENCE.search(sentence.strip()):
+            return SentenceVerdict(
+                text=sentence.strip(),
+                supported=False,
+                coverage=0.0,
+                reasons=["완결된 문장이 아님"],
+            )
         quoted = self._quoted(sentence, documents)
         if quoted is not None:
             return SentenceVerdict(
@@ -289,23 +306,18 @@ class GroundingChecker:
         found: list[str] = []
         words = sentence.split()
         for index, word in enumerate(words):
-            following = words[index + 1 : index + 3]
             tags = self.tokenizer.pos(word)
-            run: list[tuple[str, str]] = []
-            for form, tag in [*tags, ("", "")]:
-                if tag in RUN_TAGS:
-                    run.append((form, tag))
-                    continue
-                if any(t in ENTITY_TAGS for _, t in run):
-                    name = "".join(f for f, _ in run)
-                    # Forms Komoran rebuilt ("직군은" -> "직구") are not in the text.
-                    if (
-                        len(name) >= 2
-                        and name in word
-                        and not self._common(name, run, following)
-                    ):
-                        found.append(name)
-                run = []
+            if not any(tag in ENTITY_TAGS for _, tag in tags):
+                continue
+            # The word as written, less quotes and particles: Komoran's own forms
+            # can be rebuilt ("직군은" -> "직구") or cut short ("가온누리중공업").
+            name = PARTICLE_END.sub("", word.strip(WORD_PUNCTUATION))
+            name = name.strip(WORD_PUNCTUATION)
+            pieces = [(f, t) for f, t in tags if t in RUN_TAGS]
+            if len(name) < 2 or not any(ch.isalpha() for ch in name):
+                continue
+            if not self._common(name, pieces, words[index + 1 : index + 3]):
+                found.append(name)
         for match in LATIN_NAME.finditer(sentence):
             name = match.group(0)
             if name.lower() not in LATIN_GENERIC and not name.isdigit():
