@@ -7,16 +7,21 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from prism.models import ReaderType
-from prism.services.subscribers import email_is_taken
 
 # Sign-up uses the e-mail address as the user name, so it must fit that column.
 MAX_EMAIL_LENGTH = 150
 
 
-class ReaderTypeChoiceField(forms.ModelMultipleChoiceField):
-    """Active reader types as checkboxes, labelled by name."""
+class ReaderTypeCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes that say, under each name, whom the reader type is for."""
 
-    widget = forms.CheckboxSelectMultiple
+    option_template_name = "prism/widgets/reader_type_option.html"
+
+
+class ReaderTypeChoiceField(forms.ModelMultipleChoiceField):
+    """Active reader types as checkboxes, labelled by name, with descriptions."""
+
+    widget = ReaderTypeCheckboxes
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("queryset", ReaderType.objects.filter(is_active=True))
@@ -53,12 +58,17 @@ class SignUpForm(forms.Form):
     email_digest = forms.BooleanField(
         label="새 브리핑이 발행되면 이메일로 받기", required=False
     )
+    privacy_consent = forms.BooleanField(
+        label="[필수] 위 개인정보 수집·이용에 동의합니다",
+        error_messages={
+            "required": "개인정보 수집·이용에 동의해야 가입할 수 있습니다."
+        },
+    )
 
+    # Whether the address is taken is never said here: the answer would tell anyone
+    # who has an account. The sign-up service mails the owner instead.
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if email_is_taken(email):
-            raise forms.ValidationError("이미 가입된 이메일 주소입니다.")
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict:
         cleaned = super().clean()

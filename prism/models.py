@@ -563,6 +563,13 @@ class Subscriber(models.Model):
     editorial_notifications = models.BooleanField(
         _("편집 알림 이메일 받기"), default=True, help_text=_("편집국 직원용")
     )
+    # When the person agreed to the 개인정보 수집·이용 notice, and to which version.
+    privacy_consent_at = models.DateTimeField(
+        _("개인정보 수집·이용 동의 시각"), null=True, blank=True
+    )
+    privacy_consent_version = models.CharField(
+        _("동의한 안내문 버전"), max_length=20, blank=True
+    )
     created_at = models.DateTimeField(_("가입 시각"), auto_now_add=True)
 
     class Meta:
@@ -579,8 +586,13 @@ class DigestDelivery(models.Model):
     briefing = models.ForeignKey(
         Briefing, on_delete=models.CASCADE, related_name="deliveries"
     )
+    # Null once the person deleted their account: the count of deliveries stays,
+    # nobody's address or identity does.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     sent_at = models.DateTimeField(_("발송 시각"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

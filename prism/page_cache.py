@@ -75,7 +75,7 @@ class PreparedRead:
         return statement
 
 
-def _as_datetime(value: Any) -> dt.datetime:
+def as_datetime(value: Any) -> dt.datetime:
     """A raw DATETIME column value as an aware datetime (SQLite returns text)."""
     if isinstance(value, str):
         value = parse_datetime(value)
@@ -112,7 +112,7 @@ def briefing_stamp(edition_date: dt.date, slug: str) -> dict | None:
     if not rows:
         return None
     pk, version, updated_at = rows[0]
-    return {"pk": pk, "version": version, "updated_at": _as_datetime(updated_at)}
+    return {"pk": pk, "version": version, "updated_at": as_datetime(updated_at)}
 
 
 def published_stamp() -> str:

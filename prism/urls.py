@@ -33,6 +33,12 @@ urlpatterns = [
         name="reader_type_atom",
     ),
     path("accounts/signup/", views.sign_up, name="sign_up"),
+    path("accounts/signup/sent/", views.sign_up_done, name="sign_up_done"),
+    path(
+        "accounts/signup/confirm/<str:uidb64>/<str:token>/",
+        views.sign_up_confirm,
+        name="sign_up_confirm",
+    ),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/delete/", views.account_delete, name="account_delete"),
     path(

@@ -35,10 +35,14 @@ from prism.page_cache import (
     is_shared_view,
     published_stamp,
 )
+from prism.reader_cache import cached_reader_page, signed_in_reader, subscription_stamp
+from prism.services.digest import site_url
 from prism.services.live import live_views
 from prism.services.subscribers import (
+    subscriber_confirm,
     subscriber_delete_account,
-    subscriber_sign_up,
+    subscriber_pending,
+    subscriber_request_sign_up,
     subscriber_update,
 )
 
@@ -149,15 +153,20 @@ def briefing_detail(request: HttpRequest, edition_date: str, slug: str) -> HttpR
     stamp = briefing_stamp(_parse_edition_date(edition_date), slug)
     if stamp is None:
         raise Http404("발행된 브리핑이 없습니다.")
-    viewer = _viewer(request)
+    # Signed-in readers get their own cached copy; nobody's user row is loaded
+    # through the ORM for it.
+    reader = None if is_shared_view(request) else signed_in_reader(request)
+    viewer = reader.user_id if reader else _viewer(request)
     etag = _briefing_etag(stamp, viewer)
     last_modified = int(stamp["updated_at"].timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         key = f"detail:{stamp['pk']}:{stamp['version']}:{stamp['updated_at']}"
-        response = cached_page(
-            request, key, lambda: _render_detail(request, stamp["pk"])
-        )
+        render_page = partial(_render_detail, request, stamp["pk"])
+        if reader is not None:
+            response = cached_reader_page(request, reader, key, render_page)
+        else:
+            response = cached_page(request, key, render_page)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, no_cache=True, private=bool(viewer))
@@ -258,10 +267,22 @@ def reader_type_follow(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(reader_type)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own profile: choices, latest briefings, history."""
+    reader = signed_in_reader(request) if request.method == "GET" else None
+    if reader is None:
+        return _profile(request)
+    # Everything the page shows: the published briefings, the person's choices.
+    key = (
+        f"profile:{request.GET.urlencode()}:{published_stamp()}:"
+        f"{subscription_stamp(reader.user_id)}"
+    )
+    return cached_reader_page(request, reader, key, partial(_profile, request))
+
+
+@login_required
+def _profile(request: HttpRequest) -> HttpResponse:
     subscriber = Subscriber.objects.filter(user=request.user).first()
     chosen = list(subscriber.reader_types.all()) if subscriber else []
     if request.method == "POST":
@@ -272,7 +293,10 @@ def profile(request: HttpRequest) -> HttpResponse:
                 reader_types=form.cleaned_data["reader_types"],
                 email_digest=form.cleaned_data["email_digest"],
             )
-            messages.success(request, "설정을 저장했습니다.")
+            saved = _settings_saved(
+                form.cleaned_data["reader_types"], form.cleaned_data["email_digest"]
+            )
+            messages.success(request, saved)
             return redirect("prism:profile")
     else:
         form = ProfileForm(
@@ -289,14 +313,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     bodies = _lazy_bodies([briefing.pk for briefing in latest_by_type.values()])
     for briefing in latest_by_type.values():
         briefing.content = bodies[briefing.pk]
+    # Older editions, all followed reader types or one of them, page by page.
+    shown = next((rt for rt in chosen if rt.slug == request.GET.get("type")), None)
+    history = followed.filter(reader_type=shown) if shown else followed
     context = {
         "form": form,
         "subscriber": subscriber,
         "body_cache_seconds": PAGE_CACHE_SECONDS,
         "latest": [(rt, latest_by_type.get(rt.pk)) for rt in chosen],
+        "history_type": shown,
         "page_obj": _page(
             request,
-            followed.select_related("reader_type").only(*LINK_FIELDS),
+            history.select_related("reader_type").only(*LINK_FIELDS),
             EDITIONS_PAGE_SIZE,
         ),
     }
@@ -305,21 +333,75 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
-    """Create a subscriber account with an e-mail address and a password."""
+    """Ask for an account: e-mail, password, consent; a confirmation link follows.
+
+    Every valid request gets the same answer, so nobody learns from this page
+    whether an address is registered.
+    """
     if request.user.is_authenticated:
         return redirect("prism:profile")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        subscriber = subscriber_sign_up(
+        subscriber_request_sign_up(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             reader_types=form.cleaned_data["reader_types"],
             email_digest=form.cleaned_data["email_digest"],
+            privacy_consent=form.cleaned_data["privacy_consent"],
+            site_url=site_url(),
         )
-        login(request, subscriber.user, backend=SIGN_UP_BACKEND)
-        messages.success(request, "가입을 환영합니다. 받아 볼 독자 유형을 골라 보세요.")
-        return redirect("prism:profile")
+        return redirect("prism:sign_up_done")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_GET
+def sign_up_done(request: HttpRequest) -> HttpResponse:
+    """ "Check your mail", whatever the address was."""
+    return render(request, "registration/signup_done.html")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link in the confirmation mail: a button that finishes the sign-up.
+
+    GET changes nothing (mail scanners open links); the POST activates the account
+    and signs the person in.
+    """
+    if request.method == "POST":
+        user = subscriber_confirm(uidb64=uidb64, token=token)
+        if user is not None:
+            login(request, user, backend=SIGN_UP_BACKEND)
+            messages.success(request, _welcome(user))
+            return redirect("prism:profile")
+    elif subscriber_pending(uidb64, token) is not None:
+        return render(request, "registration/signup_confirm.html", {"valid": True})
+    return render(
+        request, "registration/signup_confirm.html", {"valid": False}, status=400
+    )
+
+
+def _welcome(user) -> str:
+    """The first message after sign-up, fitting what the person chose."""
+    subscriber = Subscriber.objects.filter(user=user).first()
+    names = [rt.name for rt in subscriber.reader_types.all()] if subscriber else []
+    if not names:
+        return (
+            "가입을 마쳤습니다. 오른쪽 구독 설정에서 받아 볼 독자 유형을 골라 보세요."
+        )
+    chosen = ", ".join(names)
+    text = f"가입을 마쳤습니다. {chosen} 브리핑을 이 페이지에서 읽을 수 있습니다."
+    if subscriber.email_digest:
+        text += " 새 브리핑이 발행되면 이메일로도 보내 드립니다."
+    return text
+
+
+def _settings_saved(reader_types, email_digest: bool) -> str:
+    """What the profile form just saved, in words."""
+    names = [rt.name for rt in reader_types if rt.is_active]
+    if not names:
+        return "설정을 저장했습니다. 지금은 구독 중인 독자 유형이 없습니다."
+    mail_note = "이메일로도 받습니다" if email_digest else "이메일은 받지 않습니다"
+    return f"설정을 저장했습니다: {', '.join(names)} 브리핑을 구독하며 {mail_note}."
 
 
 @login_required
@@ -335,6 +417,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("prism:profile")
         logout(request)
-        messages.info(request, "계정을 삭제했습니다. 그동안 이용해 주셔서 감사합니다.")
+        messages.info(
+            request,
+            "계정과 개인정보(이메일 주소, 구독 설정, 로그인 기록)를 삭제했습니다. "
+            "그동안 이용해 주셔서 감사합니다.",
+        )
         return redirect("prism:home")
     return render(request, "registration/account_delete.html", {"form": form})

@@ -8,9 +8,11 @@ work here). Skipped, with the command to install it, where Chromium is missing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.utils import timezone
 
 from prism.models import Briefing, ReaderType
@@ -98,10 +100,22 @@ def test_visitor_signs_up_follows_a_reader_type_and_reads_the_briefing(
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.get_by_label("스타트업 창업자", exact=True).check()
+    page.check("#id_privacy_consent")
+    with page.expect_navigation():
+        page.click("form.form button[type=submit]")
+    assert page.url == live_server.url + "/accounts/signup/sent/"
+    assert "메일을 확인하세요" in page.inner_text("h1")
+
+    # The confirmation mail's link, then its button, finish the sign-up.
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/signup/confirm/\S+/)", mail.outbox[-1].body
+    )
+    page.goto(live_server.url + link[1])
     with page.expect_navigation():
         page.click("form.form button[type=submit]")
 
     assert page.url == live_server.url + "/accounts/profile/"
+    assert "가입을 마쳤습니다. 스타트업 창업자 브리핑을" in page.inner_text("body")
     assert_rendered_and_styled(page)
     briefing_body = page.locator("#rt-startup-founder article.briefing")
     assert briefing_body.is_visible()

@@ -4,9 +4,13 @@ published ones for everybody, every state for newsroom staff who may view briefi
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -43,9 +47,12 @@ from prism.ingest import ParseResult
 from prism.ingest.base import RecordError
 from prism.ingest.records import record_to_article
 from prism.models import Article, Briefing, ReaderType, Subscriber
+from prism.page_cache import PAGE_CACHE_SECONDS, published_stamp
 from prism.services.articles import articles_import
 from prism.services.live import live_view
 from prism.services.subscribers import subscriber_ensure, subscriber_update
+
+API_LIST_CACHE_PREFIX = "prism:api-briefings:v1"
 
 
 class PlainTextRenderer(BaseRenderer):
@@ -133,6 +140,24 @@ class BriefingViewSet(PrismAPIView, viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return BriefingDetailSerializer
         return BriefingListSerializer
+
+    def list(self, request, *args, **kwargs):
+        # Everybody outside the newsroom sees the same published list: its page is
+        # shared, keyed by what it depends on (published briefings' count and last
+        # change, the query, the host of its links), so a change shows at once.
+        json_wanted = request.accepted_renderer.format == JSONRenderer.format
+        if request.user.is_staff or not json_wanted:
+            return super().list(request, *args, **kwargs)
+        basis = f"{published_stamp()}:{request.get_host()}:{request.GET.urlencode()}"
+        key = f"{API_LIST_CACHE_PREFIX}:{hashlib.sha256(basis.encode()).hexdigest()}"
+        content = cache.get(key)
+        if content is None:
+            response = super().list(request, *args, **kwargs)
+            if response.status_code != status.HTTP_200_OK:
+                return response
+            content = JSONRenderer().render(response.data)
+            cache.set(key, content, PAGE_CACHE_SECONDS)
+        return HttpResponse(content, content_type="application/json")
 
     def get_renderers(self):
         renderers = super().get_renderers()
