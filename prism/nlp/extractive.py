@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor, noun_units
+from prism.nlp.korean import is_first_person, leans_on_previous
 from prism.nlp.noise import (
     CAPTION_CREDIT,
     glued_heading,
@@ -55,6 +56,7 @@ class ExtractiveWeights:
     redundancy: float = 1.5
     duplicate_similarity: float = 0.55
     short_penalty: float = 1.5
+    conclusion: float = 0.6
     pool: int = 10
 
 
@@ -63,6 +65,8 @@ class _Candidate:
     sentence: Sentence
     terms: Counter[str]
     score: float = 0.0
+    index: int = -1  # place among the body's sentences
+    leans: bool = False  # opens by pointing at the sentence before it
 
 
 class ExtractiveSummarizer:
@@ -168,11 +172,23 @@ class ExtractiveSummarizer:
         candidates = _candidates(article, max(n_sentences, 1))
         if not candidates or n_sentences <= 0:
             return [], candidates
-        similarity = self._score(candidates, article.title_terms())
+        essay = is_essay(article.title, article.body)
+        similarity = self._score(candidates, article.title_terms(), essay=essay)
         return self._choose(candidates, similarity, n_sentences), candidates
 
-    def _score(self, candidates: list[_Candidate], title_terms: Counter[str]):
-        """Score every candidate; return their pairwise cosine similarities."""
+    def _score(
+        self,
+        candidates: list[_Candidate],
+        title_terms: Counter[str],
+        *,
+        essay: bool = False,
+    ):
+        """Score every candidate; return their pairwise cosine similarities.
+
+        News puts the essentials first; a column or an analysis states its thesis
+        in the headline and the closing sentences, after an anecdotal opening, so
+        there position counts less and the conclusion more.
+        """
         w = self.weights
         documents = len(candidates)
         frequency: Counter[str] = Counter()
@@ -189,14 +205,19 @@ class ExtractiveSummarizer:
         centrality = (centrality / (centrality.max() or 1.0)).tolist()
         title_vector = _tfidf_matrix([title_terms], idf, vocabulary)[0]
         title_overlap = (matrix @ title_vector).tolist()
+        lead = w.lead * (0.4 if essay else 1.0)
+        last = len(candidates) - 1
         for rank, candidate in enumerate(candidates):
             text = candidate.sentence.text
             candidate.score = (
                 w.centrality * centrality[rank]
-                + w.title * title_overlap[rank]
-                + w.lead * math.exp(-rank / w.lead_decay)
-                + (w.first_sentence if rank == 0 else 0.0)
+                + w.title * (1.5 if essay else 1.0) * title_overlap[rank]
+                + lead * math.exp(-rank / w.lead_decay)
+                + (w.first_sentence if rank == 0 and not essay else 0.0)
+                + (w.conclusion if essay and last - rank < 2 else 0.0)
             )
+            if essay and is_first_person(text):
+                candidate.score -= w.dangling_penalty
             if "“" in text or '"' in text:
                 candidate.score -= w.quote_penalty
             if is_dangling(text):
@@ -220,9 +241,18 @@ class ExtractiveSummarizer:
                 if sim > w.duplicate_similarity
                 else w.redundancy * max(0.0, sim - 0.15)
             )
+        # A sentence that points back ("이날", "그는") only comes with the one before.
+        by_index = {candidates[i].index: i for i in pool}
+        needs = {
+            i: by_index.get(candidates[i].index - 1, -1)
+            for i in pool
+            if candidates[i].leans
+        }
         best: tuple[bool, float, tuple[int, ...]] | None = None
         for size in range(min(n_sentences, len(pool)), 0, -1):
             for combo in itertools.combinations(pool, size):
+                if any(needs.get(i, i) not in combo for i in combo if i in needs):
+                    continue
                 length = sum(lengths[i] for i in combo) + size - 1
                 if length > self.max_chars:
                     continue
@@ -290,6 +320,13 @@ class TaggedArticle:
         return self.terms_between(0, self.shift - 1) if self.shift else Counter()
 
 
+def is_essay(title: str, body: str) -> bool:
+    """Whether an article argues a thesis (column, analysis) rather than reports."""
+    from prism.ingest.kinds import ANALYSIS, OPINION, classify_article
+
+    return classify_article(title, body).kind in {OPINION, ANALYSIS}
+
+
 def _candidates(article: TaggedArticle, n_sentences: int) -> list[_Candidate]:
     """Usable sentences of the body, trimmed of cuttable prefixes, with terms.
 
@@ -312,7 +349,15 @@ def _candidates(article: TaggedArticle, n_sentences: int) -> list[_Candidate]:
         seen.add(trimmed.text)
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
         reason = _reason(trimmed.text, index, following, subjects)
-        candidate = (index, _Candidate(trimmed, terms[index]))
+        candidate = (
+            index,
+            _Candidate(
+                trimmed,
+                terms[index],
+                index=index,
+                leans=leans_on_previous(trimmed.text),
+            ),
+        )
         if not reason:
             usable.append(candidate)
         elif reason == "too_short":

@@ -25,6 +25,7 @@ from prism.models import Article, ReaderType
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor, candidates_from_tokens
 from prism.nlp.korean import (
     HEADING_MAX_CHARS,
+    PERSON_TITLES,
     bare_noun_heading,
     concept_phrase,
     drop_attribution,
@@ -542,6 +543,8 @@ def acceptable_keyword(
         return False
     if len(words) > 1 and (words[0] in WEAK_FIRST_WORDS or words[-1] in {"개발사"}):
         return False
+    if re.search(rf"(?:{PERSON_TITLES})$", phrase):
+        return False  # "올트먼 최고경영자": a person
     return extractor is None or not _generic(extractor, phrase)
 
 
@@ -551,43 +554,61 @@ def _briefing_keywords(
     stories: Sequence[Story],
     tokenizer: Tokenizer,
 ) -> list[str]:
-    """[키워드 TOP 5]: one concept per story in rank order, phrases first."""
+    """[키워드 TOP 5]: one concept per story in rank order, phrases first.
+
+    A story's concept is a noun phrase of its headline ("46파이 배터리"), else a
+    phrase its body repeats; single words (a company, a place) come only when the
+    stories have no phrase left.
+    """
     k = int(prism_settings.KEYWORDS_PER_BRIEFING)
     excluded = set(reader_type_words(selection.reader_type))
     for story in stories:
         for text in story.texts:
             excluded |= text.names
-    per_story = []
-    for story in stories:
-        ranked = keyphrases(extractor, story.texts[:1], k=10, exclude=excluded)
-        good = [p for p in ranked if acceptable_keyword(p, excluded=excluded)]
-        # Compound phrases of the headline name the story's concept best, then
-        # the headline's own words, then the body's phrases.
-        order = sorted(
-            range(len(good)),
-            key=lambda i: (
-                not _in_headline(story.texts[0], good[i]),
-                " " not in good[i],
-                i,
-            ),
-        )
-        concept = concept_phrase(
-            headline_heading(story.item.article.headline, tokenizer), tokenizer
-        )
-        strong = " " in concept or (len(concept) >= 4 and not concept.isalpha())
-        if strong and acceptable_keyword(concept, excluded=excluded):
-            order = [-1, *order]
-            good = [*good, concept]
-        per_story.append([good[i] for i in order])
+    per_story = [
+        _story_keywords(story, extractor, tokenizer, excluded) for story in stories
+    ]
     chosen: list[str] = []
-    for depth in range(8):
-        for phrases in per_story:
-            if len(chosen) >= k:
-                return chosen
-            for phrase in phrases[depth : depth + 1]:
-                if not any(_overlaps(phrase, other) for other in chosen):
-                    chosen.append(phrase)
+    for phrasal in (True, False):
+        for depth in range(8):
+            for phrases in per_story:
+                fitting = [p for p in phrases if (" " in p) == phrasal]
+                for phrase in fitting[depth : depth + 1]:
+                    if len(chosen) < k and not any(
+                        _overlaps(phrase, other) for other in chosen
+                    ):
+                        chosen.append(phrase)
     return chosen[:k]
+
+
+def _story_keywords(
+    story: Story,
+    extractor: KeywordExtractor,
+    tokenizer: Tokenizer,
+    excluded: set[str],
+) -> list[str]:
+    """A story's keyword candidates, best first."""
+    text = story.texts[0]
+    concept = concept_phrase(
+        headline_heading(story.item.article.headline, tokenizer), tokenizer
+    )
+    phrases = sorted(
+        (c for c in text.candidates.values() if " " in c.text),
+        key=lambda c: (
+            not c.in_title,
+            -keyword_score(extractor, c, text.length),
+            c.text,
+        ),
+    )
+    singles = keyphrases(extractor, [text], k=10, exclude=excluded)
+    ordered = [concept, *(c.text for c in phrases), *singles]
+    return [
+        phrase
+        for phrase in dict.fromkeys(ordered)
+        if phrase
+        and acceptable_keyword(phrase, excluded=excluded, extractor=extractor)
+        and (" " in phrase or _in_headline(text, phrase))
+    ]
 
 
 def _in_headline(text: ArticleText, phrase: str) -> bool:
