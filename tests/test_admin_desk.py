@@ -195,12 +195,14 @@ def test_the_desk_shows_today_review_schedule_published_and_runs(
     from prism.models import ReaderType
 
     founder = ReaderType.objects.exclude(slug="ceo").filter(is_active=True).first()
-    draft = generated(quality_findings=[
-        {"check": "x", "severity": "hard", "part": "lead", "message": "리드가 짧다",
-         "excerpt": ""},
-    ])  # fmt: skip
+    draft = generated()
     workflow.briefing_save_edit(
         briefing=draft, user=editor, data={"lead": "고친 리드."}, base_version=1
+    )
+    # The quality report as prism.services.quality stores it (refreshed on saves).
+    finding = {"check": "x", "severity": "hard", "part": "lead", "excerpt": ""}
+    Briefing.objects.filter(pk=draft.pk).update(
+        quality_findings=[finding | {"message": "리드가 짧다"}]
     )
     waiting = generated(reader_type=founder, status=S.IN_REVIEW)
     GenerationRun.objects.create(
@@ -525,3 +527,55 @@ def test_regenerate_one_reader_type_asks_before_replacing_a_persons_draft(
     client.force_login(chief)
     page = client.get(url("change", briefing.pk)).content.decode()
     assert 'value="regenerate"' not in page
+
+
+def test_someone_else_with_the_draft_open_is_announced_and_expires(
+    client, generated, make_role_user, monkeypatch
+):
+    from django.core.cache import cache
+
+    from prism.services import presence
+
+    cache.clear()  # presence of earlier tests' users (same ids) must not show here
+    briefing = generated()
+    first, second = make_role_user("editor"), make_role_user("editor")
+    client.force_login(first)
+    page = client.get(url("change", briefing.pk)).content.decode()
+    assert "열어 두었습니다" not in page
+    client.force_login(second)
+    page = client.get(url("change", briefing.pk)).content.decode()
+    assert f"{first.username}님도 지금 이 브리핑을 열어 두었습니다" in page
+    ping = client.post(url("presence", briefing.pk))
+    assert ping.json()["others"] == [first.username]
+    # The notice expires without pings …
+    later = presence.time.time() + presence.PRESENCE_SECONDS + 1
+    monkeypatch.setattr(presence.time, "time", lambda: later)
+    assert client.post(url("presence", briefing.pk)).json()["others"] == []
+    # … and leaving ends it at once.
+    client.force_login(first)
+    client.post(url("presence", briefing.pk))
+    client.post(url("presence", briefing.pk), {"leave": "1"})
+    client.force_login(second)
+    assert client.post(url("presence", briefing.pk)).json()["message"] == ""
+    assert client.get(url("presence", briefing.pk)).status_code == 405
+    client.logout()
+    assert client.post(url("presence", briefing.pk)).status_code == 302
+
+
+def test_ai_rewrite_buttons_appear_only_with_a_composer(
+    client, generated, editor, settings
+):
+    briefing = generated()
+    client.force_login(editor)
+    page = client.get(url("change", briefing.pk)).content.decode()
+    assert "prism-ai-rewrite" not in page
+    settings.PRISM = {**getattr(settings, "PRISM", {}), "COMPOSER_BACKEND": "openai"}
+    workflow.briefing_save_edit(
+        briefing=briefing, user=editor, data={"lead": "사람 리드."}, base_version=1
+    )
+    page = client.get(url("change", briefing.pk)).content.decode()
+    rewrite = url("rewrite", briefing.pk)
+    assert f'formaction="{rewrite}" name="part" value="lead" data-edited="1"' in page
+    assert f'formaction="{rewrite}" name="part" value="item:1">' in page
+    assert f'formaction="{rewrite}" name="part" value="section:2">' in page
+    assert client.get(rewrite).status_code == 405

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from prism.admin import selection_views, views
+from prism.admin import rewrite_views, selection_views, views
 from prism.admin.conflicts import conflict_merge
 from prism.admin.errors import KoreanErrorPagesMixin, korean_errors
 from prism.admin.forms import BriefingAdminForm
@@ -41,6 +41,7 @@ from prism.admin.panels import (
 from prism.admin.views import BadInput, int_or_none, parse_publish_at
 from prism.models import Briefing, BriefingItem, BriefingSection
 from prism.services import editing
+from prism.services.presence import presence_message, presence_touch
 from prism.services.workflow import (
     EDITABLE_FIELDS,
     TRANSITIONS,
@@ -427,6 +428,8 @@ class BriefingAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
             )
             if request.method == "POST":
                 extra_context |= self._merge_on_conflict(request, obj)
+            names = presence_touch(briefing_id=obj.pk, user=request.user)
+            extra_context["others_editing"] = presence_message(names)
         try:
             return super().change_view(request, object_id, form_url, extra_context)
         except StepRefused as refused:
@@ -638,6 +641,16 @@ class BriefingAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
                 "<path:object_id>/share/",
                 wrap(views.share_link_create_view),
                 name="prism_briefing_share",
+            ),
+            path(
+                "<path:object_id>/rewrite/",
+                wrap(rewrite_views.briefing_rewrite_view),
+                name="prism_briefing_rewrite",
+            ),
+            path(
+                "<path:object_id>/editing/",
+                wrap(views.editing_presence_view),
+                name="prism_briefing_presence",
             ),
             path(
                 "<path:object_id>/items/pick/",

@@ -251,7 +251,7 @@ def part_anchor(part: str) -> str:
     if part.startswith("section:"):
         return f"part-section-{part.split(':', 1)[1]}"
     if part in ("lead", "keywords", "headline", "editors_note", "footer"):
-        return f"part-{part}"
+        return f"id_{part}"
     if part == "items":
         return "items-group"
     return ""
@@ -298,6 +298,7 @@ def workflow_context(request, briefing: Briefing) -> dict[str, Any]:
             },
         )
     editable = can_edit(briefing, user)
+    rewrite = ai_rewrite_context(briefing) if editable else {}
     submitter = (
         briefing_submitter(briefing) if briefing.status == Status.IN_REVIEW else None
     )
@@ -329,9 +330,28 @@ def workflow_context(request, briefing: Briefing) -> dict[str, Any]:
         else "",
         "edit_metrics": _metric_rows(briefing_edit_metrics(briefing)),
         "audit_events": _with_sentences(briefing_audit_trail(briefing, limit=15)),
+        **rewrite,
         "section_positions": list(
             briefing.sections.order_by("position").values_list("position", flat=True)
         ),
+    }
+
+
+def ai_rewrite_context(briefing: Briefing) -> dict[str, Any]:
+    """The "AI로 다시 쓰기" buttons, when a generative composer is configured, and
+    which parts a person wrote (the button asks before replacing those)."""
+    if str(prism_settings.COMPOSER_BACKEND or "extractive") == "extractive":
+        return {}
+    from prism.services.rewrite import part_edited_by_person
+
+    parts = ["lead", "keywords"]
+    parts += [
+        f"section:{p}" for p in briefing.sections.values_list("position", flat=True)
+    ]
+    parts += [f"item:{r}" for r in briefing.items.values_list("rank", flat=True)]
+    return {
+        "ai_rewrite_url": reverse("admin:prism_briefing_rewrite", args=[briefing.pk]),
+        "ai_edited_parts": [p for p in parts if part_edited_by_person(briefing, p)],
     }
 
 

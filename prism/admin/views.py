@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -36,6 +36,11 @@ from prism.services.edit_metrics import (
     edit_metrics_summary,
 )
 from prism.services.editing import briefing_save_and_transition
+from prism.services.presence import (
+    presence_leave,
+    presence_message,
+    presence_touch,
+)
 from prism.services.revisions import (
     briefing_snapshot,
     revision_original,
@@ -263,6 +268,19 @@ def share_link_revoke_view(
     )
     messages.success(request, "공유 링크를 취소했습니다.")
     return redirect("admin:prism_briefing_history", link.briefing_id)
+
+
+@require_POST
+def editing_presence_view(
+    request: HttpRequest, object_id: str, *, model_admin
+) -> HttpResponse:
+    """The change form's ping: who else has this briefing open (or: I left)."""
+    briefing = briefing_for(request, model_admin, object_id)
+    if request.POST.get("leave"):
+        presence_leave(briefing_id=briefing.pk, user=request.user)
+        return JsonResponse({"message": ""})
+    names = presence_touch(briefing_id=briefing.pk, user=request.user)
+    return JsonResponse({"message": presence_message(names), "others": names})
 
 
 # --- pages ------------------------------------------------------------------------

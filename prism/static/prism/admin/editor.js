@@ -6,8 +6,32 @@
   if (!form) return;
   let dirty = false;
   let submitting = false;
-  form.addEventListener("input", function () { dirty = true; });
-  form.addEventListener("change", function () { dirty = true; });
+  // "AI로 다시 쓰기" posts elsewhere without saving: offer it only while nothing
+  // is typed, and ask before it replaces a part a person wrote.
+  const rewriteButtons = form.querySelectorAll(".prism-ai-rewrite");
+  function markDirty() {
+    dirty = true;
+    rewriteButtons.forEach(function (button) {
+      button.disabled = true;
+      button.title = "먼저 저장하세요";
+    });
+  }
+  form.addEventListener("input", markDirty);
+  form.addEventListener("change", markDirty);
+  rewriteButtons.forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!button.dataset.edited) return;
+      if (!window.confirm("사람이 고친 부분입니다. AI가 쓴 글로 바꿀까요?")) {
+        event.preventDefault();
+        return;
+      }
+      const overwrite = document.createElement("input");
+      overwrite.type = "hidden";
+      overwrite.name = "overwrite";
+      overwrite.value = "1";
+      form.appendChild(overwrite);
+    });
+  });
   // Every button in the form saves the typed text first, so submitting is safe.
   form.addEventListener("submit", function () { submitting = true; });
   window.addEventListener("beforeunload", function (event) {
@@ -18,7 +42,7 @@
   });
 
   const notice = document.getElementById("prism-editing-notice");
-  const pingUrl = form.dataset.prismPing || (notice && notice.dataset.ping);
+  const pingUrl = notice && notice.dataset.ping;
   if (!notice || !pingUrl) return;
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
   function ping() {
@@ -36,4 +60,12 @@
       .catch(function () {});
   }
   setInterval(ping, 30000);
+  // Leaving the page ends this person's presence at once (else it expires).
+  window.addEventListener("pagehide", function () {
+    if (submitting || !navigator.sendBeacon) return;
+    const data = new FormData();
+    data.append("leave", "1");
+    if (csrf) data.append("csrfmiddlewaretoken", csrf.value);
+    navigator.sendBeacon(pingUrl, data);
+  });
 })();
