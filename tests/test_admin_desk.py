@@ -579,3 +579,11 @@ def test_ai_rewrite_buttons_appear_only_with_a_composer(
     assert f'formaction="{rewrite}" name="part" value="item:1">' in page
     assert f'formaction="{rewrite}" name="part" value="section:2">' in page
     assert client.get(rewrite).status_code == 405
+
+
+def test_filter_titles_are_plain_korean(client, generated, editor):
+    generated()
+    client.force_login(editor)
+    page = client.get(url("changelist")).content.decode()
+    assert "(으)로" not in page
+    assert "<summary>상태</summary>" in page

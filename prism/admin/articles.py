@@ -9,13 +9,20 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from prism.admin.errors import KoreanErrorPagesMixin
+from prism.admin.filters import (
+    AllValuesFilter,
+    BooleanFilter,
+    ChoicesFilter,
+    DateFilter,
+    SimpleFilter,
+)
 from prism.admin.forms import ArticleAdminForm
 from prism.ingest import content_hash
 from prism.models import Article, ArticleSummary, ReaderType
 from prism.services.articles import after_import
 
 
-class NearDuplicateFilter(admin.SimpleListFilter):
+class NearDuplicateFilter(SimpleFilter):
     title = _("유사 중복")
     parameter_name = "near_duplicate"
 
@@ -53,7 +60,13 @@ class ArticleAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
         "is_original",
     ]
     list_editable = ["kind"]
-    list_filter = ["kind", "section", "source", NearDuplicateFilter, "published_at"]
+    list_filter = [
+        ("kind", ChoicesFilter),
+        ("section", AllValuesFilter),
+        ("source", AllValuesFilter),
+        NearDuplicateFilter,
+        ("published_at", DateFilter),
+    ]
     search_fields = ["headline", "body", "byline", "external_id", "url"]
     date_hierarchy = "published_at"
     readonly_fields = [
@@ -111,7 +124,7 @@ class ArticleAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
 class ReaderTypeAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "allow_opinion", "is_active", "ordering"]
     list_editable = ["allow_opinion", "is_active", "ordering"]
-    list_filter = ["is_active", "allow_opinion"]
+    list_filter = [("is_active", BooleanFilter), ("allow_opinion", BooleanFilter)]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from prism.admin import rewrite_views, selection_views, views
 from prism.admin.conflicts import conflict_merge
 from prism.admin.errors import KoreanErrorPagesMixin, korean_errors
+from prism.admin.filters import ChoicesFilter, DateFilter, RelatedFilter, SimpleFilter
 from prism.admin.forms import BriefingAdminForm
 from prism.admin.panels import (
     change_url,
@@ -151,7 +152,7 @@ class BriefingItemInline(admin.StackedInline):
         )
 
 
-class EditedFilter(admin.SimpleListFilter):
+class EditedFilter(SimpleFilter):
     title = _("사람 수정 여부")
     parameter_name = "edited"
 
@@ -245,7 +246,12 @@ class BriefingAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
         "tools",
     ]
     list_display_links = ["title_display"]
-    list_filter = ["status", "reader_type", "edition_date", EditedFilter]
+    list_filter = [
+        ("status", ChoicesFilter),
+        ("reader_type", RelatedFilter),
+        ("edition_date", DateFilter),
+        EditedFilter,
+    ]
     search_fields = ["headline", "keywords"]
     search_help_text = _("제목·리드·기사 제목·키워드로 찾습니다.")
     date_hierarchy = "edition_date"

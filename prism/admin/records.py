@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from prism.admin.errors import KoreanErrorPagesMixin, ReadOnlyAdminMixin
+from prism.admin.filters import ChoicesFilter, DateFilter
 from prism.admin.panels import audit_sentence, provenance_sentence
 from prism.models import (
     AuditEvent,
@@ -130,7 +131,11 @@ class GenerationRunAdmin(TitledChangelistMixin, ReadOnlyAdminMixin, admin.ModelA
         "created_at",
         "error_summary",
     ]
-    list_filter = ["status", "edition_date", "created_at"]
+    list_filter = [
+        ("status", ChoicesFilter),
+        ("edition_date", DateFilter),
+        ("created_at", DateFilter),
+    ]
     date_hierarchy = "edition_date"
     search_fields = ["error"]
     fields = [
