@@ -239,6 +239,17 @@ PRISM = {
     "SUMMARIZER_BACKEND": os.environ.get("PRISM_SUMMARIZER_BACKEND", "extractive"),
     "SUMMARIZER_MODEL": os.environ.get("PRISM_SUMMARIZER_MODEL", ""),
     "TOKENIZER": os.environ.get("PRISM_TOKENIZER", "okt"),
+    # The generative composer (README: "Generative composer"). The API key is read
+    # by the composer from PRISM_COMPOSER_API_KEY itself and never kept in settings.
+    "COMPOSER_BACKEND": os.environ.get("PRISM_COMPOSER_BACKEND", "extractive"),
+    "COMPOSER_OPTIONS": {
+        key: value
+        for key, value in {
+            "base_url": os.environ.get("PRISM_COMPOSER_BASE_URL", ""),
+            "model": os.environ.get("PRISM_COMPOSER_MODEL", ""),
+        }.items()
+        if value
+    },
 }
 
 # Security headers, on in every environment; the HTTPS-only ones when DEBUG is off.

@@ -7,6 +7,7 @@ seconds, "fail_first": n}`` changes how it answers; ``GET /_log`` returns the
 requests it received (path, headers, payload). Modes:
 
 - ``good``: answers built from the prompt's own article sentences (grounded);
+- ``paraphrase``: the same, each sentence reworded at its end (no verbatim quote);
 - ``fabricate``: good, plus the sentence "이 회사의 매출은 9999조 원으로 집계됐다.";
 - ``entity``: good, plus a sentence naming a company no article mentions;
 - ``gibberish``: fluent-looking Korean that no article supports;
@@ -48,6 +49,25 @@ def article_sentences(prompt: str) -> list[list[str]]:
             sentences = [s.strip() for s in re.split(r"(?<=다\.)\s+", text)]
             articles.append([s for s in sentences if s.endswith("다.")])
     return articles
+
+
+def paraphrased(answer: dict) -> dict:
+    """Source sentences reworded at the end, so no answer is a verbatim quote."""
+
+    def reword(sentence: str) -> str:
+        return re.sub(r"다\.$", "다고 전해졌다.", sentence)
+
+    result = {}
+    for key, value in answer.items():
+        if key in ("paragraphs", "sentences"):
+            result[key] = [
+                " ".join(reword(s) for s in re.split(r"(?<=다\.)\s+", v)) for v in value
+            ]
+        elif key == "body":
+            result[key] = " ".join(reword(s) for s in re.split(r"(?<=다\.)\s+", value))
+        else:
+            result[key] = value
+    return result
 
 
 def headlines(prompt: str) -> list[str]:
@@ -155,7 +175,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             )
         else:
             extra = {"fabricate": FABRICATED, "entity": INVENTED_ENTITY}.get(mode, "")
-            content = json.dumps(good_answer(prompt, extra), ensure_ascii=False)
+            answer = good_answer(prompt, extra)
+            if mode == "paraphrase":
+                answer = paraphrased(answer)
+            content = json.dumps(answer, ensure_ascii=False)
         self._send(
             200,
             {

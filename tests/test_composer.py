@@ -17,6 +17,7 @@ import pytest
 
 from prism.composers.base import clear_composers
 from prism.models import Briefing, BriefingRevision, GenerationRun, ReaderType
+from prism.nlp.sentences import split_sentences
 from prism.services.generation import briefing_generate, generation_run_create
 
 SERVER = Path(__file__).resolve().parent / "llm_server.py"
@@ -142,6 +143,9 @@ def test_good_answers_become_the_draft_with_provenance_and_usage(
     assert 0 < lead["grounding_score"] <= 1
     assert lead["citations"] and lead["citations"][0][0]["article_id"]
     assert composer["parts"]["section:1"]["written_by"] == "model"
+    lead_sentences = {s.text for s in split_sentences(briefing.lead)}
+    for section in briefing.sections.all():
+        assert not lead_sentences & {s.text for s in split_sentences(section.body)}
     usage = GenerationRun.objects.get(pk=run.pk).composer_usage
     assert usage["total"]["tokens_in"] > 0 and usage["total"]["tokens_out"] > 0
     assert usage["reader_types"]["ceo"]["requests"] == 5

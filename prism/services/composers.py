@@ -40,6 +40,7 @@ from prism.composers.parsing import looks_like_json, parse_answer, strings
 from prism.composers.prompts import load_prompt
 from prism.conf import prism_settings
 from prism.models import Article, GenerationRun, ReaderType
+from prism.nlp.abstractive import similar
 from prism.nlp.grounding import GroundingChecker, SourceDocument
 from prism.services.composition import ComposedItem, ComposedSection, Composition
 
@@ -88,6 +89,8 @@ class PartResult:
     value: Any = None  # the new text/value; None keeps the extractive one
     provenance: dict[str, Any] = field(default_factory=dict)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (sentence, why)
+    repeated: int = 0  # grounded sentences left out as repeats of earlier parts
+    written: list[str] | None = field(default=None, repr=False)
 
 
 # ---------------------------------------------------------------- settings
@@ -371,9 +374,16 @@ def run_parts(
             f"브리핑 전체 시간 제한({float(service['deadline']):g}초) 초과"
         )
     checker = grounding_checker(service)
+    written: list[str] = []  # the lead's and sections' sentences, never repeated
     return {
         plan.key: check_part(
-            plan, replies[plan.key], requests[plan.key][1], composer, checker, service
+            plan,
+            replies[plan.key],
+            requests[plan.key][1],
+            composer,
+            checker,
+            service,
+            written=written,
         )
         for plan in plans
     }
@@ -399,6 +409,7 @@ def check_part(
     composer: Any,
     checker: GroundingChecker,
     service: dict[str, Any],
+    written: list[str] | None = None,
 ) -> PartResult:
     """Ground one answer; the part's new value, or None with the reason."""
     provenance: dict[str, Any] = {
@@ -424,7 +435,7 @@ def check_part(
         if answer is None:
             provenance["fallback_reason"] = "모델 응답을 JSON으로 읽을 수 없음"
             return result
-        ground_part(plan, answer, checker, service, result)
+        ground_part(plan, answer, checker, service, result, written)
     finally:
         provenance["grounding_cpu_seconds"] = round(time.process_time() - started, 4)
     return result
@@ -452,7 +463,10 @@ def ground_part(
     checker: GroundingChecker,
     service: dict[str, Any],
     result: PartResult,
+    written: list[str] | None = None,
 ) -> None:
+    if plan.prompt in ("lead", "section"):
+        result.written = written
     if plan.prompt == "lead":
         paragraphs = strings(answer.get("paragraphs") or answer.get("lead"))
         kept, verdicts = _ground_texts(paragraphs, plan, checker, result)
@@ -486,9 +500,19 @@ def _ground_texts(
     kept, verdicts = [], []
     for text in texts:
         grounded = checker.check(text, plan.sources)
+        result.dropped += [(v.text, v.reason) for v in grounded.unsupported]
+        if result.written is not None:
+            for verdict in grounded.supported:
+                if any(similar(verdict.text, other) for other in result.written):
+                    # Said already in the lead or another section: not a fault of
+                    # grounding, so no finding, but not written twice either.
+                    verdict.supported = False
+                    verdict.reasons = ["이미 쓴 문장과 같음"]
+                    result.repeated += 1
+                else:
+                    result.written.append(verdict.text)
         verdicts.extend(grounded.sentences)
         kept.append(grounded.text)
-        result.dropped += [(v.text, v.reason) for v in grounded.unsupported]
     return kept, verdicts
 
 
@@ -499,15 +523,19 @@ def _finish(result: PartResult, text: str, verdicts: list[Any], minimum: int) ->
     provenance.update(
         sentences=len(verdicts),
         kept=len(supported),
-        dropped=len(verdicts) - len(supported),
+        dropped=len(verdicts) - len(supported) - result.repeated,
+        repeated=result.repeated,
         grounding_score=round(sum(v.coverage for v in supported) / len(verdicts), 3)
         if verdicts
         else 0.0,
         citations=[[c.as_dict() for c in v.citations] for v in supported],
     )
     if len(supported) < max(1, minimum):
+        repeats = (
+            f", 앞 부분과 겹친 문장 {result.repeated}개 제외" if result.repeated else ""
+        )
         provenance["fallback_reason"] = (
-            f"출처로 확인된 문장이 {len(supported)}개뿐이라(필요 {minimum}개) "
+            f"출처로 확인된 문장이 {len(supported)}개뿐이라(필요 {minimum}개{repeats}) "
             "추출 방식 문장을 그대로 둠"
         )
         return False
@@ -522,6 +550,12 @@ def ground_heading(heading: str, plan: PartPlan, checker: GroundingChecker) -> s
     if not heading or len(heading) > 40:
         return ""
     return heading if _all_in_sources(heading, plan, checker) else ""
+
+
+def _content_words(text: str, checker: GroundingChecker) -> set[str]:
+    return set(checker.content_nouns(text)) | {
+        e.lower() for e in checker.entities(text)
+    }
 
 
 def _all_in_sources(text: str, plan: PartPlan, checker: GroundingChecker) -> bool:
@@ -549,7 +583,9 @@ def ground_keywords(
         keyword = keyword.strip().strip("#").strip()
         if not keyword or len(keyword) > 20 or keyword in kept:
             continue
-        if _all_in_sources(keyword, plan, checker):
+        if not _content_words(keyword, checker):
+            result.dropped.append((keyword, "너무 일반적인 말이거나 숫자뿐인 키워드"))
+        elif _all_in_sources(keyword, plan, checker):
             kept.append(keyword)
         else:
             result.dropped.append((keyword, "출처 기사에 없는 낱말이 있음"))
