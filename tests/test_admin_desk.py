@@ -587,3 +587,36 @@ def test_filter_titles_are_plain_korean(client, generated, editor):
     page = client.get(url("changelist")).content.decode()
     assert "(으)로" not in page
     assert "<summary>상태</summary>" in page
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["up:abc", "down:", "remove:1.5", "recompose:section:x", "recompose:body",
+     "pick:zzz", "regenerate:1", "workflow:nonsense", "teleport:1"],
+)  # fmt: skip
+def test_a_malformed_button_value_is_a_message_not_a_500(
+    client, generated, editor, step
+):
+    briefing = generated()
+    client.force_login(editor)
+    data = form_data(client, briefing, lead="남겨 둘 리드.", _prism=step)
+    response = client.post(url("change", briefing.pk), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "알 수 없는 동작입니다" in page
+    assert "남겨 둘 리드." in page
+    briefing.refresh_from_db()
+    assert briefing.version == 1
+
+
+def test_new_views_refuse_staff_without_permissions(client, generated):
+    briefing = generated()
+    staff = get_user_model().objects.create_user("plain", password="x", is_staff=True)
+    client.force_login(staff)
+    for name in ("presence", "rewrite", "item_choose"):
+        assert client.post(url(name, briefing.pk)).status_code == 403, name
+    assert client.get(url("item_pick", briefing.pk)).status_code == 403
+    desk = client.get(reverse("admin:index"))
+    assert desk.status_code == 200
+    assert briefing.headline not in desk.content.decode()  # no draft leaks
+    assert "브리핑을 볼 권한이 없습니다" in desk.content.decode()

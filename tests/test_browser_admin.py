@@ -161,6 +161,13 @@ def test_the_morning_from_the_desk_in_few_clicks(
     assert page.locator("#id_items-0-summary").input_value() == NEW_SUMMARY
     assert click.count <= 4, click.count
     editor_clicks = click.count
+    # A page the editor may not see answers in Korean, in the admin's layout.
+    response = page.goto(
+        f"{live_server.url}{reverse('admin:prism_sharelink_changelist')}"
+    )
+    assert response.status == 403
+    assert "권한이 없습니다" in page.locator("#content").inner_text()
+    shot(page, "09-forbidden")
     page.context.close()
 
     # The chief: the review queue on the desk, 승인, 발행.
@@ -297,7 +304,13 @@ def test_selection_editing_recompose_regenerate_and_stale_save_in_the_browser(
     briefing.refresh_from_db()
     assert not briefing.human_edited
     assert briefing.revisions.latest("number").kind == "generated"
-    shot(page, "07-after-regenerate")
+    shot(
+        page,
+        "07-after-regenerate",
+        "#prism-workflow",
+        "#prism-recompose",
+        "#part-section-1",
+    )
 
     # Leaving with unsaved text asks first.
     page.fill("#id_lead", "저장하지 않은 리드")

@@ -9,6 +9,7 @@ written and the form comes back with the text as typed and the reason.
 from __future__ import annotations
 
 import json
+import re
 from functools import partial, update_wrapper
 
 from django import forms
@@ -550,6 +551,14 @@ class BriefingAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
         step, _mark, confirmed = step.partition("!")
         overwrite = confirmed == "overwrite"
         kind, _sep, arg = step.partition(":")
+        valid = (
+            (kind in ("up", "down", "remove") and arg.isdigit())
+            or (kind == "pick" and (arg == "add" or arg.isdigit()))
+            or (kind == "recompose" and re.fullmatch(r"lead|keywords|section:\d+", arg))
+            or (kind == "regenerate" and not arg)
+        )
+        if not valid:
+            raise WorkflowError("알 수 없는 동작입니다. 페이지를 새로고침해 주세요.")
         common = {
             "briefing": briefing,
             "user": request.user,

@@ -469,6 +469,9 @@ def _row(briefing: Briefing, touch: AuditEvent | None) -> dict[str, Any]:
 
 def desk_context(user) -> dict[str, Any]:
     """The editor's desk: today's edition, the review queue, schedule, runs."""
+    if not user_has_perm(user, "view_briefing"):
+        # Staff of the host site without PRISM permissions see no briefing at all.
+        return {"allowed": False}
     today = timezone.localdate()
     reader_types = list(ReaderType.objects.filter(is_active=True))
     live = Briefing.objects.live().select_related("reader_type")
@@ -488,6 +491,7 @@ def desk_context(user) -> dict[str, Any]:
         created_at__gte=timezone.now() - dt.timedelta(days=3),
     ).order_by("-created_at")[:10]  # fmt: skip
     return {
+        "allowed": True,
         "today": today,
         "edition": edition,
         "review": [_row(b, touches.get(b.pk)) for b in review],

@@ -147,6 +147,7 @@ class GenerationRunAdmin(TitledChangelistMixin, ReadOnlyAdminMixin, admin.ModelA
         "started_at",
         "finished_at",
         "progress_table",
+        "composer_usage_table",
         "error",
     ]
     readonly_fields = fields
@@ -165,6 +166,35 @@ class GenerationRunAdmin(TitledChangelistMixin, ReadOnlyAdminMixin, admin.ModelA
     def error_summary(self, obj: GenerationRun) -> str:
         first = (obj.error or "").strip().splitlines()[:1]
         return first[0][:120] if first else ""
+
+    @admin.display(description=_("AI 작성기 사용량"))
+    def composer_usage_table(self, obj: GenerationRun):
+        from prism.services.composer_records import composer_usage_rows
+
+        rows = composer_usage_rows(obj)
+        if not rows:
+            return "AI 작성기를 쓰지 않았습니다."
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}초</td><td>{}</td></tr>",
+            (
+                (
+                    row["label"],
+                    int(row.get("requests", 0)),
+                    int(row.get("tokens_in", 0)),
+                    int(row.get("tokens_out", 0)),
+                    row.get("seconds", 0),
+                    int(row.get("fallbacks", 0)),
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>독자 유형</th><th>요청</th><th>입력 토큰</th>"
+            "<th>출력 토큰</th><th>시간</th><th>추출 대체</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            body,
+        )
 
     @admin.display(description=_("진행 상황"))
     def progress_table(self, obj: GenerationRun):

@@ -8,6 +8,7 @@ person edited unless the caller passes ``overwrite=True`` (the editor was asked)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -473,6 +474,8 @@ def briefing_recompose_part(
     overwrite: bool = False,
 ) -> Briefing:
     """Write the lead, one section (``section:N``) or the keywords anew."""
+    if not re.fullmatch(r"lead|keywords|section:\d+", part or ""):
+        raise WorkflowError(f"다시 쓸 수 없는 부분입니다: {part}")
     locked = _begin(briefing, user, base_version)
     if not overwrite and part_edited_by_person(locked, part):
         raise PersonEditedPart([part_label(part)])
