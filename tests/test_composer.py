@@ -155,6 +155,26 @@ def test_good_answers_become_the_draft_with_provenance_and_usage(
     assert requests[0]["payload"]["model"] == "scripted-llm"
     prompt = requests[0]["payload"]["messages"][1]["content"]
     assert "CEO" in prompt and "■ 주제 1" in prompt
+    from prism.services.composer_records import part_citations
+
+    cited = part_citations(briefing)["lead"]
+    assert cited and all(entry["sentence"] in briefing.lead for entry in cited)
+    source = cited[0]["sources"][0]
+    assert source["headline"] and source["excerpt"]
+
+
+def test_the_run_page_shows_tokens_and_time(
+    sample_edition, composer_settings, llm_server, admin_client
+):
+    llm_server.script("good")
+    run = generation_run_create(edition_date=sample_edition.edition_date)
+    generate(sample_edition.edition_date, run=run)
+    usage = GenerationRun.objects.get(pk=run.pk).composer_usage["total"]
+    page = admin_client.get(f"/admin/prism/generationrun/{run.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "AI 작성기 사용량" in html and "입력 토큰" in html
+    assert str(int(usage["tokens_in"])) in html
 
 
 @pytest.mark.parametrize(
