@@ -620,3 +620,27 @@ def test_new_views_refuse_staff_without_permissions(client, generated):
     assert desk.status_code == 200
     assert briefing.headline not in desk.content.decode()  # no draft leaks
     assert "브리핑을 볼 권한이 없습니다" in desk.content.decode()
+
+
+def test_related_articles_are_chosen_with_an_autocomplete(
+    client, generated, editor, make_article
+):
+    briefing = generated()
+    related = make_article(headline="관련기사로 넣을 수출 기사")
+    client.force_login(editor)
+    page = client.get(url("change", briefing.pk)).content.decode()
+    assert 'data-ajax--url="/admin/autocomplete/"' in page
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "prism",
+            "model_name": "briefingitem",
+            "field_name": "related_articles",
+            "term": "관련기사로 넣을",
+        },
+    ).json()
+    assert [r["id"] for r in found["results"]] == [str(related.pk)]
+    data = form_data(client, briefing)
+    data["items-0-related_articles"] = str(related.pk)
+    assert client.post(url("change", briefing.pk), data).status_code == 302
+    assert list(briefing.items.get(rank=1).related_articles.all()) == [related]
