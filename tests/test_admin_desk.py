@@ -644,3 +644,23 @@ def test_related_articles_are_chosen_with_an_autocomplete(
     data["items-0-related_articles"] = str(related.pk)
     assert client.post(url("change", briefing.pk), data).status_code == 302
     assert list(briefing.items.get(rank=1).related_articles.all()) == [related]
+
+
+def test_a_chief_starts_a_missing_draft_from_the_desk(
+    client, editor, chief, reader_type, task_queue
+):
+    start = url("desk_generate")
+    client.force_login(editor)
+    assert (
+        "prism-desk-generate" not in client.get(reverse("admin:index")).content.decode()
+    )
+    assert client.post(start, {"reader_type": reader_type.pk}).status_code == 403
+    client.force_login(chief)
+    assert "prism-desk-generate" in client.get(reverse("admin:index")).content.decode()
+    response = client.post(start, {"reader_type": reader_type.pk}, follow=True)
+    assert any("CEO 초안 생성을 시작했습니다" in m for m in messages_of(response))
+    run = GenerationRun.objects.get()
+    assert list(run.progress) == [reader_type.slug] or len(run.progress) == 1
+    assert run.requested_by == chief
+    bad = client.post(start, {"reader_type": "x"}, follow=True)
+    assert "독자 유형을 찾을 수 없습니다" in " ".join(messages_of(bad))

@@ -61,7 +61,8 @@ CONTRAST_JS = """
 """
 CHECKED = (
     ".prism-status, .prism-group, .prism-run, #prism-actionbar .button, "
-    ".prism-part-tools .button, .prism-picker .button"
+    ".prism-part-tools .button, .prism-picker .button, .prism-ok, .prism-edited, "
+    ".prism-guards, .prism-notice, .prism-workflow-state"
 )
 
 
@@ -161,6 +162,12 @@ def test_the_morning_from_the_desk_in_few_clicks(
     assert page.locator("#id_items-0-summary").input_value() == NEW_SUMMARY
     assert click.count <= 4, click.count
     editor_clicks = click.count
+    # The same page in Django's dark theme is readable too.
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    assert_contrast(page)
+    shot(page, "02-change-form-dark", "#prism-workflow")
+    page.emulate_media(color_scheme="light")
     # A page the editor may not see answers in Korean, in the admin's layout.
     response = page.goto(
         f"{live_server.url}{reverse('admin:prism_sharelink_changelist')}"

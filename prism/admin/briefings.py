@@ -683,6 +683,11 @@ class BriefingAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
                 name="prism_sharelink_revoke",
             ),
             path(
+                "desk/generate/",
+                wrap(views.desk_generate_view),
+                name="prism_briefing_desk_generate",
+            ),
+            path(
                 "edit-metrics/",
                 wrap(views.edit_metrics_view),
                 name="prism_briefing_metrics",

@@ -496,6 +496,7 @@ def desk_context(user) -> dict[str, Any]:
         "edition": edition,
         "review": [_row(b, touches.get(b.pk)) for b in review],
         "show_review": user_has_perm(user, "approve_briefing"),
+        "can_generate": user_has_perm(user, "add_generationrun"),
         "scheduled": [_row(b, touches.get(b.pk)) for b in scheduled],
         "published": [_row(b, touches.get(b.pk)) for b in published],
         "runs": [

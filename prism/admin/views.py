@@ -283,6 +283,33 @@ def editing_presence_view(
     return JsonResponse({"message": presence_message(names), "others": names})
 
 
+@require_POST
+def desk_generate_view(request: HttpRequest, *, model_admin) -> HttpResponse:
+    """From the desk: start today's draft for a reader type that has none yet."""
+    if not user_has_perm(request.user, "add_generationrun"):
+        raise PermissionDenied("초안 생성을 시작할 권한이 없습니다.")
+    from prism.models import ReaderType
+    from prism.services.generation import generation_enqueue
+
+    reader_type = ReaderType.objects.filter(
+        pk=int_or_none(request.POST.get("reader_type")), is_active=True
+    ).first()
+    if reader_type is None:
+        messages.error(request, "독자 유형을 찾을 수 없습니다.")
+        return redirect("admin:index")
+    run = generation_enqueue(
+        edition_date=timezone.localdate(),
+        reader_types=[reader_type],
+        requested_by=request.user,
+    )
+    messages.success(
+        request,
+        f"{reader_type.name} 초안 생성을 시작했습니다(생성 작업 #{run.pk}). "
+        "끝나면 이 목록에 나타납니다.",
+    )
+    return redirect("admin:index")
+
+
 # --- pages ------------------------------------------------------------------------
 
 
