@@ -71,10 +71,10 @@ def classify_article(
         return Classification(DIGEST, "주요 뉴스 모음 형식")
     if OPINION_SECTIONS.search(sections):
         return Classification(OPINION, f"오피니언 섹션({sections.strip()})")
-    if OPINION_TAG.search(head) or BYLINED_SERIES.search(head):
-        return Classification(OPINION, "제목의 칼럼·연재 표시")
     if INTERVIEW_TAG.search(head):
         return Classification(INTERVIEW, "제목의 인터뷰 표시")
+    if OPINION_TAG.search(head) or BYLINED_SERIES.search(head):
+        return Classification(OPINION, "제목의 칼럼·연재 표시")
     markers = [match.group(1) for match in QA_MARKER.finditer(body)]
     if markers.count("Q") >= 2 and markers.count("A") >= 2:
         return Classification(INTERVIEW, "본문이 문답(Q/A) 형식")

@@ -1,0 +1,446 @@
+"""Briefing quality: article kinds, dates, the pool, stand-alone summaries, sections
+that read like the paper's, concept keywords and the quality report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from prism.ingest.clean import clean_body
+from prism.ingest.kinds import classify_article
+from prism.models import Article, Briefing, ReaderType
+from prism.nlp.extractive import ExtractiveSummarizer
+from prism.nlp.korean import (
+    bare_noun_heading,
+    concept_phrase,
+    drop_attribution,
+    headline_heading,
+    is_first_person,
+    leans_on_previous,
+)
+from prism.nlp.quality import BriefingText, ItemText, quality_report
+from prism.nlp.themes import SentenceLedger, StorySentence, pick_story_sentences
+from prism.nlp.tokens import get_tokenizer
+from prism.services.composition import acceptable_keyword
+from prism.services.selection import (
+    briefing_select,
+    clear_caches,
+    edition_select,
+    mean_pairwise_overlap,
+)
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+@pytest.fixture(scope="module")
+def okt():
+    return get_tokenizer("okt")
+
+
+# ------------------------------------------------------------------ kinds
+
+
+@pytest.mark.parametrize(
+    ("headline", "section", "body", "kind"),
+    [
+        ("[여명] AI혁명의 대유행", "", "힘든 시대다.", "opinion"),
+        (
+            "리턴 이니셔티브 고민하길[윤민혁의 실리콘밸리View]",
+            "",
+            "본문이다.",
+            "opinion",
+        ),
+        (
+            "AI 공급 과잉? 아직 논할 때 아니다 [김세중의 여의도 커피챗]",
+            "",
+            "본문.",
+            "opinion",
+        ),
+        ("[사설] 추경 서둘러야", "", "본문이다.", "opinion"),
+        ("경제 회복의 조건", "오피니언 사내칼럼", "본문이다.", "opinion"),
+        ("[미리보는 이데일리 신문]통상임금 쇼크", "", "본문이다.", "digest"),
+        ("오늘의 소식", "", "다음은 20일자 이데일리 신문 주요 뉴스다. 1면.", "digest"),
+        ("[인사] 서울경제신문", "", "부장 김아무개.", "furniture"),
+        ("[인터뷰] 노을 대표", "", "본문이다.", "interview"),
+        (
+            "관세 궁금증",
+            "",
+            "Q. 왜 유예했나 A. 시장 때문이다. Q. 다음은 A. 협상이다.",
+            "interview",
+        ),
+        ("“전설의 서막”…엔비디아[biz-플러스]", "", "본문이다.", "analysis"),
+        ("삼성SDI, 국내 첫 46파이 배터리 양산", "산업", "양산에 돌입했다.", "news"),
+    ],
+)
+def test_article_kinds(headline, section, body, kind):
+    assert classify_article(headline, body, section).kind == kind
+
+
+def test_qa_markers_become_a_question_line_and_an_answer():
+    body = clean_body(
+        "관세를 Q&A로 정리했다. Q. 유연성 강조한 속내는 A. 애플을 언급한 발언이다. "
+        "Q. 물가 우려는 A. 물가가 오를 수 있다는 분석이다."
+    ).body
+    assert "Q." not in body and "A." not in body
+    assert "유연성 강조한 속내는?\n애플을 언급한 발언이다." in body
+
+
+def test_a_fused_subheading_gets_its_own_line():
+    body = clean_body(
+        "파네시아가 상을 받았다. 파네시아는 기술을 인정받은 결과다.차세대 연결기술 "
+        "CXL 활용한 혁신 솔루션 개발파네시아는 메모리 확장 기술을 개발해왔다."
+    ).body
+    assert "솔루션 개발\n파네시아는 메모리" in body
+    # A title glued to a name is not a heading ("김동연 경기도지사가").
+    kept = clean_body(
+        "“해야 한다.” 김동연 경기도지사가 제안했다. 김 지사는 말했다. 지사는 떠났다."
+    ).body
+    assert "경기도지사가" in kept
+
+
+# --------------------------------------------------------- back-references
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "이날 MSCI 중국 지수 목표치를 81에서 75로 낮췄다.",
+        "그는 “시장이 불안하다”고 말했다.",
+        "같은 기간 수출은 3% 늘었다.",
+        "두 상품 모두 금리가 높다.",
+        "이 회사는 내년 상장을 추진한다.",
+        "이후 목표치를 81로 조정했다.",
+        "이외에도 정부 프로젝트 기업에 투자한다.",
+        "반면 트웰브랩스는 39% 늘었다.",
+    ],
+)
+def test_back_references_are_recognised(sentence):
+    assert leans_on_previous(sentence)
+
+
+def test_news_openings_do_not_lean_back():
+    assert not leans_on_previous("이데일리는 20일 신문을 냈다.")
+    assert not leans_on_previous("이번 펀드는 1000억원 규모다.")
+    assert not leans_on_previous("이재용 회장이 말했다.")
+
+
+def test_summary_takes_a_back_reference_only_with_its_antecedent():
+    body = (
+        "골드만삭스가 14일 중국 주요 주가지수 목표치를 내렸다. "
+        "블룸버그에 따르면 골드만삭스 전략가는 MSCI 중국 지수 목표치를 81에서 75로 "
+        "낮췄다. 이후 목표치를 81로 다시 조정했다는 보도는 사실이 아니었다. "
+        "이날 중국 증시는 오름세를 보였다. 미국 정부가 관세를 놓고 오락가락하는 "
+        "모습을 보이면서 투자자들의 불안이 커졌다. 홍콩 증시도 함께 흔들렸다."
+    )
+    summary = ExtractiveSummarizer(min_chars=60, max_chars=300).summarize(
+        "골드만삭스, 中 목표가 또 하향", body
+    )
+    texts = [s.text for s in summary.sentences]
+    sentences = [s.strip() + "." for s in body.split(". ") if s.strip()]
+    for text in texts:
+        if leans_on_previous(text):
+            before = sentences[
+                [s.rstrip(".") for s in sentences].index(text.rstrip(".")) - 1
+            ]
+            assert before in texts, (text, texts)
+    # Every sentence is still traceable to the source.
+    for sentence in summary.sentences:
+        assert body[sentence.start : sentence.end] == sentence.text
+
+
+def test_paragraph_sentences_keep_their_antecedent():
+    sentences = [
+        StorySentence(
+            "메타가 퓨리오사AI 인수를 추진한다.", frozenset({"메타", "인수"}), 0, 0
+        ),
+        StorySentence(
+            "그는 거래가 이달 마무리된다고 말했다.", frozenset({"거래", "이달"}), 0, 1
+        ),
+        StorySentence("이날 주가는 올랐다.", frozenset({"주가", "메타", "상승"}), 0, 3),
+    ]
+    chosen = pick_story_sentences(sentences, {"메타"}, SentenceLedger(), count=3)
+    texts = [s.text for s in chosen]
+    assert texts[:2] == [sentences[0].text, sentences[1].text]
+    # "이날" whose sentence before (position 2) is not usable is left out.
+    assert sentences[2].text not in texts
+
+
+def test_first_person_voice_and_attribution_tails():
+    assert is_first_person("증시를 보면서 허탈감이 밀려왔다.")
+    assert is_first_person("필자는 그 결정에 반대한다.")
+    assert not is_first_person("삼성SDI가 양산에 돌입했다.")
+    assert (
+        drop_attribution("오픈AI는 GPT-4.1 시리즈 API를 출시한다고 밝혔다.")
+        == "오픈AI는 GPT-4.1 시리즈 API를 출시한다."
+    )
+    assert (
+        drop_attribution("회사는 공장을 세울 계획이라고 밝혔다.")
+        == "회사는 공장을 세울 계획이다."
+    )
+    quoted = "그는 “늘리겠다”고 밝혔다."
+    assert drop_attribution(quoted) == quoted
+
+
+# ---------------------------------------------------------------- headings
+
+
+@pytest.mark.parametrize(
+    ("headline", "heading"),
+    [
+        (
+            "앞서가는 삼성SDI, 국내 첫 46파이 배터리 양산",
+            "삼성SDI의 국내 첫 46파이 배터리 양산",
+        ),
+        (
+            "KT, 기업 대상 AX 매출 2028년까지 3배 이상 확대",
+            "KT의 기업 대상 AX 매출 3배 이상 확대",
+        ),
+        (
+            "美 보조금 리스크에…SK온 ‘폐배터리 합작공장’ 중단",
+            "SK온 폐배터리 합작공장 중단",
+        ),
+        ("찬성 돌아선 KT…티빙·웨이브 합병 속도", "티빙·웨이브 합병 속도"),
+        ("100조 투입…‘제조업 방어막’ 친다", "100조 투입과 제조업 방어막"),
+        (
+            "\"30조 슈퍼 추경해야\" 김동연이 꺼낸 재정원칙 'R.E.D'는?",
+            "30조 슈퍼 추경 필요",
+        ),
+    ],
+)
+def test_headings_are_the_headlines_noun_phrase(okt, headline, heading):
+    assert headline_heading(headline, okt) == heading
+    assert not bare_noun_heading(heading)
+
+
+def test_bare_noun_headings_are_recognised():
+    for heading in (
+        "관세와 고율",
+        "관세와 이달",
+        "개발사와 개발사 오픈AI",
+        "칭기와 고인골",
+    ):
+        assert bare_noun_heading(heading), heading
+
+
+def test_concepts_and_keywords(okt):
+    assert (
+        concept_phrase("삼성SDI의 국내 첫 46파이 배터리 양산", okt) == "46파이 배터리"
+    )
+    assert concept_phrase("30조 슈퍼 추경 필요", okt) == "슈퍼 추경"
+    excluded = {"CEO", "정윤호"}
+    for keyword in ("46파이 배터리", "산업방어기금", "B2B AI 시장"):
+        assert acceptable_keyword(keyword, excluded=excluded), keyword
+    for keyword in (
+        "이데일리 신문", "14일", "올해", "CEO", "정윤호", "AI", "미국", "정보",
+        "올트먼 최고경영자", "기반 휴머노이드 로봇",
+    ):  # fmt: skip
+        assert not acceptable_keyword(keyword, excluded=excluded), keyword
+
+
+# ------------------------------------------------------------------ report
+
+
+def test_quality_report_checks():
+    report = quality_report(
+        BriefingText(
+            lead="증시를 보면서 허탈감이 밀려왔다. 한국도 고민해야 할 때다.\n\n"
+            "이날 지수는 75로 낮아졌다. 지수는 81에서 75로 조정됐다.",
+            sections=[
+                ("관세와 고율", "Q. 부담 키웠나 A. 불안감이 커지고 있다."),
+                ("좋은 제목의 주제", ""),
+            ],
+            items=[
+                ItemText(1, "[여명] AI", "다음은 20일자 신문 주요 뉴스다.", "opinion"),
+                ItemText(2, "뉴스", "지수는 81에서 75로 조정됐다. 좋은 문장이다."),
+            ],
+            keywords=["관세", "AI", "이데일리 신문"],
+            sources=["지수 81에서 75"],
+            excluded_keywords={"이데일리"},
+            generic_keywords={"AI"},
+        )
+    )
+    checks = {(f["check"], f["part"]) for f in report}
+    assert ("first_person", "lead") in checks
+    assert ("dangling", "lead") in checks
+    assert ("qa_marker", "section:1") in checks
+    assert ("bare_heading", "section:1") in checks
+    assert ("empty_section", "section:2") in checks
+    assert ("missing_section", "section:1") in checks
+    assert ("furniture", "item:1") in checks
+    assert ("column", "item:1") in checks
+    assert ("repeated", "item:2") in checks
+    assert ("few_items", "items") in checks
+    assert ("few_keywords", "keywords") in checks
+    generic = [f["excerpt"] for f in report if f["check"] == "generic_keyword"]
+    assert sorted(generic) == ["AI", "이데일리 신문"]
+    severities = {f["check"]: f["severity"] for f in report}
+    assert severities["qa_marker"] == "hard" and severities["dangling"] == "soft"
+    # Every message is for editors: Korean words, no codes.
+    assert all("_" not in f["message"] for f in report)
+
+
+def test_report_flags_a_figure_no_source_has():
+    report = quality_report(
+        BriefingText(
+            lead="매출은 9999조 원으로 늘었다. 영업이익은 12% 늘었다.",
+            sections=[],
+            items=[],
+            keywords=[],
+            sources=["영업이익은 12% 늘었다."],
+            sections_wanted=0,
+            items_wanted=0,
+            keywords_wanted=0,
+        )
+    )
+    assert [f["check"] for f in report] == ["unsourced_number"]
+    assert "9999" in report[0]["message"]
+
+
+# --------------------------------------------------------------- selection
+
+
+def _news(make_article, headline, words, hours, **fields):
+    body = " ".join(
+        f"{words} 관련 소식이 이어졌다 {n}번째 문장이다." for n in range(30)
+    )
+    return make_article(
+        headline=headline,
+        body=body,
+        published_at=timezone.now() - dt.timedelta(hours=hours),
+        **fields,
+    )
+
+
+def test_a_thin_window_is_widened_and_says_so(make_article, reader_type):
+    clear_caches()
+    for n in range(6):
+        _news(make_article, f"반도체 수출 {n}", f"반도체{n} 수출{n} 기업{n}", 50 + n)
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=timezone.localdate(), now=timezone.now()
+    )
+    assert len(selection.items) == 6
+    assert any("72시간으로 넓혔습니다" in note for note in selection.notes)
+
+
+def test_columns_digests_and_furniture_are_not_selected(make_article, reader_type):
+    clear_caches()
+    column = _news(make_article, "[여명] 반도체 단상", "반도체 수출", 1, kind="opinion")
+    digest = _news(
+        make_article, "[미리보는 신문] 반도체", "반도체 수출", 1, kind="digest"
+    )
+    for n in range(6):
+        _news(make_article, f"수출 뉴스 {n}", f"수출{n} 반도체{n} 시장{n}", 2 + n)
+    now = timezone.now()
+    chosen = {
+        i.article.pk
+        for i in briefing_select(
+            reader_type=reader_type, edition_date=timezone.localdate(), now=now
+        ).items
+    }
+    assert column.pk not in chosen and digest.pk not in chosen
+    # A reader type may take columns, as reference items only.
+    reader_type.allow_opinion = True
+    reader_type.save()
+    clear_caches()
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=timezone.localdate(), now=now
+    )
+    for item in selection.items:
+        if item.article.pk == column.pk:
+            assert item.group == "reference"
+    assert digest.pk not in {i.article.pk for i in selection.items}
+
+
+def test_a_copy_in_the_window_stands_for_an_original_outside(make_article, reader_type):
+    clear_caches()
+    original = _news(make_article, "배터리 양산 (원문)", "배터리 양산", 24 * 20)
+    copy = _news(
+        make_article, "배터리 양산 (지면)", "배터리 양산", 3, duplicate_of=original
+    )
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=timezone.localdate(), now=timezone.now()
+    )
+    assert copy.pk in {i.article.pk for i in selection.items}
+
+
+def test_reader_types_of_one_edition_get_different_articles(make_article, db):
+    clear_caches()
+    for n in range(12):
+        _news(make_article, f"반도체 투자 뉴스 {n}", f"반도체 투자{n} 기업{n}", 1 + n)
+    interests = {"반도체": 2.0, "투자": 1.0}
+    twins = [
+        ReaderType.objects.create(
+            slug=f"twin-{n}", name=f"쌍둥이 {n}", interests=interests
+        )
+        for n in range(2)
+    ]
+    now = timezone.now()
+    alone = [
+        {i.article.pk for i in briefing_select(
+            reader_type=rt, edition_date=timezone.localdate(), now=now
+        ).items}
+        for rt in twins
+    ]  # fmt: skip
+    assert alone[0] == alone[1]  # on their own, identical interests pick the same
+    together = edition_select(
+        reader_types=twins, edition_date=timezone.localdate(), now=now
+    )
+    sets = [{i.article.pk for i in together[rt.pk].items} for rt in twins]
+    assert mean_pairwise_overlap(sets) < mean_pairwise_overlap(alone)
+    assert all(len(s) == 6 for s in sets)
+
+
+# ----------------------------------------------------------- real articles
+
+
+def real_samples() -> list[str]:
+    """The real article dumps; CI must have them, elsewhere the test is skipped."""
+    paths = [
+        SAMPLES / "sedaily_articles.txt",
+        SAMPLES / "edaily_search_results.txt",
+        SAMPLES / "sedaily_leads.txt",
+    ]
+    if not all(path.exists() for path in paths):
+        message = f"the real article dumps are not in {SAMPLES}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return [str(path) for path in paths]
+
+
+@pytest.mark.slow
+def test_briefings_from_the_real_dumps(db):
+    clear_caches()
+    out = StringIO()
+    call_command(
+        "prism_import",
+        *real_samples(),
+        "--published-at",
+        "2025-04-15T05:00",
+        stdout=out,
+    )
+    assert "날짜가 없는 기사 27건" in out.getvalue()
+    assert Article.objects.filter(kind=Article.Kind.OPINION).exists()
+    call_command("prism_generate", "--date", "2025-04-15", "--sync", stdout=out)
+    briefings = list(Briefing.objects.filter(edition_date=dt.date(2025, 4, 15)))
+    assert len(briefings) == ReaderType.objects.filter(is_active=True).count()
+    hard_kinds = {"column", "qa_marker", "furniture", "empty_section", "first_person"}
+    sets = []
+    for briefing in briefings:
+        items = list(briefing.items.select_related("article"))
+        assert len(items) == 6, briefing
+        assert all(i.article.kind not in {"opinion", "digest"} for i in items)
+        found = {f["check"] for f in briefing.quality_findings}
+        assert not found & hard_kinds, (briefing, briefing.quality_findings)
+        assert briefing.sections.count() == 3
+        assert all(section.body for section in briefing.sections.all())
+        assert "Q." not in briefing.lead
+        sets.append({i.article_id for i in items})
+    assert mean_pairwise_overlap(sets) <= 0.5
+    assert "품질 점검" in out.getvalue()
