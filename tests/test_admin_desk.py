@@ -664,3 +664,16 @@ def test_a_chief_starts_a_missing_draft_from_the_desk(
     assert run.requested_by == chief
     bad = client.post(start, {"reader_type": "x"}, follow=True)
     assert "독자 유형을 찾을 수 없습니다" in " ".join(messages_of(bad))
+
+
+def test_buttons_on_a_read_only_briefing_post_their_own_forms(client, generated, chief):
+    briefing = generated(status=S.SPIKED)
+    client.force_login(chief)
+    page = client.get(url("change", briefing.pk)).content.decode()
+    assert 'name="lead"' not in page
+    assert 'form="prism-t-restore"' in page
+    assert f'action="{url("transition", briefing.pk, "restore")}"' in page
+    response = client.post(url("transition", briefing.pk, "restore"), {"version": 1})
+    assert response.status_code == 302
+    briefing.refresh_from_db()
+    assert briefing.status == S.DRAFT
