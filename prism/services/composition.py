@@ -14,14 +14,14 @@ from __future__ import annotations
 import logging
 import math
 import re
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from prism.conf import prism_settings
 from prism.models import Article, ReaderType
+from prism.nlp.cache import LRUCache
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor, candidates_from_tokens
 from prism.nlp.korean import (
     HEADING_MAX_CHARS,
@@ -155,17 +155,15 @@ class ArticleText:
     names: frozenset[str]
 
 
-_text_cache: OrderedDict[tuple, ArticleText] = OrderedDict()
-_text_cache_lock = threading.Lock()
+_text_cache: LRUCache[ArticleText] = LRUCache(TEXT_CACHE_SIZE)
 
 
 def article_text(article: Article, tokenizer: Tokenizer | None = None) -> ArticleText:
     """Tag ``article``'s headline and body once per process and keep what we need."""
     key = (article.pk, article.content_hash, article.headline)
-    with _text_cache_lock:
-        cached = _text_cache.get(key)
-        if cached is not None:
-            return cached
+    cached = _text_cache.get(key)
+    if cached is not None:
+        return cached
     tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
     title_end = len(article.headline)
     text = f"{article.headline}\n{article.body}"
@@ -197,17 +195,12 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
         length=len(text),
         names=frozenset(person_names(text)),
     )
-    with _text_cache_lock:
-        _text_cache[key] = entry
-        while len(_text_cache) > TEXT_CACHE_SIZE:
-            _text_cache.popitem(last=False)
-    return entry
+    return _text_cache.put(key, entry)
 
 
 def clear_caches() -> None:
     """Forget analysed article texts (tests, benchmarks)."""
-    with _text_cache_lock:
-        _text_cache.clear()
+    _text_cache.clear()
 
 
 # ------------------------------------------------------------------- summaries

@@ -16,8 +16,7 @@ import hashlib
 import itertools
 import logging
 import math
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +29,15 @@ from django.utils import timezone
 from prism.conf import prism_settings
 from prism.ingest.kinds import NOT_SELECTED, OPINION
 from prism.models import Article, BriefingItem, ReaderType
+from prism.nlp.cache import LRUCache
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor
+from prism.nlp.ranking import (
+    PoolDocumentFrequency,
+    bm25_idf,
+    bm25_scores,
+    story_neighbors,
+    story_vector,
+)
 from prism.nlp.tokens import NOUN_TAGS, Tokenizer, get_tokenizer
 
 logger = logging.getLogger(__name__)
@@ -40,14 +47,6 @@ logger = logging.getLogger(__name__)
 # 10,000-article pool affordable without changing which stories match.
 INDEX_BODY_CHARS = 800
 HEADLINE_BOOST = 2  # headline words count this many times in the index
-BM25_K1 = 1.2
-BM25_B = 0.75
-# Story detection: cosine similarity of TF-IDF vectors over each article's most
-# distinctive terms. Terms in more than STORY_MAX_DF articles name a topic, not an
-# event, so they are left out; this also keeps the pairwise pass linear in pool size.
-STORY_TERMS = 20
-STORY_MAX_DF = 40
-STORY_SIMILARITY = 0.33
 RELATED_MAX = 3
 BODY_FULL_CHARS = 1500  # a body this long earns the whole length bonus
 RERANK_DEPTH = 80  # MMR looks at this many best-scored candidates
@@ -121,8 +120,7 @@ class ArticleTerms:
     length: int
 
 
-_term_cache: OrderedDict[tuple[int, str, str], ArticleTerms] = OrderedDict()
-_term_cache_lock = threading.Lock()
+_term_cache: LRUCache[ArticleTerms] = LRUCache(TERM_CACHE_SIZE)
 
 
 def is_index_term(form: str) -> bool:
@@ -167,11 +165,9 @@ def _stored_terms(article: Article) -> ArticleTerms | None:
 def article_terms(article: Article, tokenizer: Tokenizer | None = None) -> ArticleTerms:
     """The index of ``article``: cached in the process, stored, or made now."""
     key = (article.pk or id(article), article.content_hash, article.headline)
-    with _term_cache_lock:
-        cached = _term_cache.get(key)
-        if cached is not None:
-            _term_cache.move_to_end(key)
-            return cached
+    cached = _term_cache.get(key)
+    if cached is not None:
+        return cached
     entry = _stored_terms(article)
     if entry is None:
         tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
@@ -180,11 +176,7 @@ def article_terms(article: Article, tokenizer: Tokenizer | None = None) -> Artic
             counts[term] += HEADLINE_BOOST
         counts.update(noun_terms(tokenizer, article.body[:INDEX_BODY_CHARS]))
         entry = ArticleTerms(terms=dict(counts), length=sum(counts.values()))
-    with _term_cache_lock:
-        _term_cache[key] = entry
-        while len(_term_cache) > TERM_CACHE_SIZE:
-            _term_cache.popitem(last=False)
-    return entry
+    return _term_cache.put(key, entry)
 
 
 def articles_index(*, article_ids: Sequence[int]) -> int:
@@ -260,7 +252,7 @@ class CandidatePool:
             term: (np.asarray(rows[term], dtype=np.int64), np.asarray(tfs[term], float))
             for term in rows
         }
-        vectors = [_story_vector(entry.terms, df, len(articles)) for entry in terms]
+        vectors = [story_vector(entry.terms, df, len(articles)) for entry in terms]
         if duplicate_counts is None:
             duplicate_counts = [0] * len(articles)
         counts = np.asarray(duplicate_counts, dtype=float)
@@ -272,30 +264,17 @@ class CandidatePool:
             postings=postings,
             document_frequency=dict(df),
             lengths=np.asarray([max(entry.length, 1) for entry in terms], float),
-            neighbors=_story_neighbors(vectors, df),
+            neighbors=story_neighbors(vectors, df),
             story_vectors=vectors,
         )
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency (never negative)."""
-        n = len(self.articles)
-        df = self.document_frequency.get(term, 0)
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        return bm25_idf(len(self.articles), self.document_frequency.get(term, 0))
 
     def bm25(self, terms: Iterable[str]) -> np.ndarray:
         """The BM25 score of every pool article for a bag of query ``terms``."""
-        scores = np.zeros(len(self.articles))
-        if not self.articles:
-            return scores
-        average = float(self.lengths.mean())
-        for term in terms:
-            posting = self.postings.get(term)
-            if posting is None:
-                continue
-            rows, tf = posting
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[rows] / average)
-            scores[rows] += self.idf(term) * tf * (BM25_K1 + 1) / (tf + norm)
-        return scores
+        return bm25_scores(self.postings, self.lengths, self.idf, terms)
 
     def similarity(self, a: int, b: int) -> float:
         """Cosine similarity of two pool articles' story vectors."""
@@ -317,58 +296,7 @@ class CandidatePool:
         return extractor
 
 
-class PoolDocumentFrequency(Counter):
-    """Keyword document frequencies derived from the pool's noun index.
-
-    A keyphrase ("관세 대응") is as rare as its rarest word; a compound the index
-    split ("퓨리오사AI") and never saw counts as rare. No second pass over the pool.
-    """
-
-    def __init__(self, noun_frequency: Mapping[str, int]) -> None:
-        super().__init__()
-        self.noun_frequency = noun_frequency
-
-    def get(self, term: str, default: int = 0) -> int:  # type: ignore[override]
-        parts = [p.lower() for p in str(term).split()]
-        known = [self.noun_frequency[p] for p in parts if p in self.noun_frequency]
-        return min(known) if known else default
-
-
-def _story_vector(terms: Mapping[str, int], df: Counter, n: int) -> dict[str, float]:
-    """L2-normalised TF-IDF of the article's ``STORY_TERMS`` most distinctive terms."""
-    weighted = {
-        term: (1 + math.log(count)) * math.log((1 + n) / (1 + df[term]))
-        for term, count in terms.items()
-    }
-    top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    return {term: w / norm for term, w in top if w > 0}
-
-
-def _story_neighbors(
-    vectors: list[dict[str, float]], df: Counter
-) -> list[dict[int, float]]:
-    """Pairs of articles about the same story, via an inverted index of rare terms."""
-    index: dict[str, list[tuple[int, float]]] = {}
-    for row, vector in enumerate(vectors):
-        for term, weight in vector.items():
-            if df[term] <= STORY_MAX_DF:
-                index.setdefault(term, []).append((row, weight))
-    neighbors: list[dict[int, float]] = [{} for _ in vectors]
-    for row, vector in enumerate(vectors):
-        scores: dict[int, float] = {}
-        for term, weight in vector.items():
-            for other, other_weight in index.get(term, ()):
-                if other != row:
-                    scores[other] = scores.get(other, 0.0) + weight * other_weight
-        neighbors[row] = {
-            other: score for other, score in scores.items() if score >= STORY_SIMILARITY
-        }
-    return neighbors
-
-
-_pool_cache: OrderedDict[tuple, CandidatePool] = OrderedDict()
-_pool_cache_lock = threading.Lock()
+_pool_cache: LRUCache[CandidatePool] = LRUCache(4)
 
 
 def candidate_queryset(window: EditionWindow):
@@ -417,11 +345,9 @@ def candidate_pool(
         count=Count("id"), last_id=Max("id"), last_change=Max("updated_at")
     )
     key = (window.start, window.end, *fingerprint.values(), _settings_key())
-    with _pool_cache_lock:
-        pool = _pool_cache.get(key)
-        if pool is not None:
-            _pool_cache.move_to_end(key)
-            return pool
+    pool = _pool_cache.get(key)
+    if pool is not None:
+        return pool
     articles = _one_copy_per_story(
         list(
             queryset.annotate(duplicates=Count("near_duplicates")).order_by(
@@ -432,11 +358,7 @@ def candidate_pool(
     pool = CandidatePool.build(
         articles, window, duplicate_counts=[a.duplicates for a in articles]
     )
-    with _pool_cache_lock:
-        _pool_cache[key] = pool
-        while len(_pool_cache) > 4:
-            _pool_cache.popitem(last=False)
-    return pool
+    return _pool_cache.put(key, pool)
 
 
 def _settings_key() -> tuple:
@@ -449,12 +371,8 @@ def _settings_key() -> tuple:
 
 def clear_caches() -> None:
     """Forget cached article terms, pools and edition plans (tests, benchmarks)."""
-    with _term_cache_lock:
-        _term_cache.clear()
-    with _pool_cache_lock:
-        _pool_cache.clear()
-    with _edition_cache_lock:
-        _edition_cache.clear()
+    for cache in (_term_cache, _pool_cache, _edition_cache):
+        cache.clear()
 
 
 # ---------------------------------------------------------------------- selection
@@ -641,8 +559,7 @@ def edition_select(
     return selections
 
 
-_edition_cache: OrderedDict[tuple, dict[int, Selection]] = OrderedDict()
-_edition_cache_lock = threading.Lock()
+_edition_cache: LRUCache[dict[int, Selection]] = LRUCache(4)
 
 
 def edition_selection(
@@ -666,14 +583,12 @@ def edition_selection(
         tuple(_reader_type_fingerprint(rt) for rt in active),
         _recent_items_fingerprint(edition_date),
     )
-    with _edition_cache_lock:
-        plan = _edition_cache.get(key)
+    plan = _edition_cache.get(key)
     if plan is None:
-        plan = edition_select(reader_types=active, edition_date=edition_date, now=now)
-        with _edition_cache_lock:
-            _edition_cache[key] = plan
-            while len(_edition_cache) > 4:
-                _edition_cache.popitem(last=False)
+        plan = _edition_cache.put(
+            key,
+            edition_select(reader_types=active, edition_date=edition_date, now=now),
+        )
     selection = plan[reader_type.pk]
     selection.reader_type = reader_type
     return selection
