@@ -373,3 +373,45 @@ def test_a_model_that_is_down_changes_nothing_and_says_why(
         )
     extractive_draft.refresh_from_db()
     assert (extractive_draft.version, extractive_draft.lead) == (version, lead)
+
+
+# --- SUMMARIZER_BACKEND = "composer" -------------------------------------------------
+
+ARTICLE_BODY = (
+    "세진반도체가 북미 빅테크와 4조 8000억 원 규모의 고대역폭메모리 공급 계약을 "
+    "맺었다. 국내 반도체 기업의 단일 계약으로는 최대 규모다. 회사는 청주 공장에 "
+    "3조 원을 투자해 후공정 라인을 증설한다. 증설 라인은 2027년 하반기 가동이 "
+    "목표다. 업계는 이번 계약이 국내 소재·장비 협력사에도 일감을 나눌 것으로 본다."
+)
+
+
+@pytest.mark.parametrize(
+    ("mode", "generated"), [("good", True), ("fabricate", True), ("500", False)]
+)
+def test_the_composer_can_write_the_summaries(
+    composer_settings,
+    llm_server,
+    settings,
+    make_article,
+    fresh_summarizers,
+    mode,
+    generated,
+):
+    from prism.services.summaries import article_summarize
+
+    settings.PRISM = {**settings.PRISM, "SUMMARIZER_BACKEND": "composer"}
+    llm_server.script(mode)
+    article = make_article(headline="세진반도체, 4조8000억 HBM 계약", body=ARTICLE_BODY)
+    summary = article_summarize(article=article)
+    assert summary.backend == "composer"
+    assert summary.model_name == "scripted-llm"
+    assert summary.model_version.startswith("system@")
+    assert FABRICATED_FIGURE not in summary.text
+    assert summary.text.strip()
+    if generated:
+        assert summary.fallback_reason == ""
+        for sentence in summary.sentences:
+            assert ARTICLE_BODY[sentence["start"] : sentence["end"]]
+    else:
+        assert "HTTP 500" in summary.fallback_reason
+    assert article_summarize(article=article).pk == summary.pk  # reused, not redone

@@ -20,6 +20,8 @@ from prism.nlp.sentences import Sentence
 BACKENDS = {
     "extractive": "prism.nlp.extractive.ExtractiveSummarizer",
     "transformers": "prism.nlp.abstractive.TransformersSummarizer",
+    # The generative composer's summary prompt with the grounding check.
+    "composer": "prism.composers.summarizer.ComposerSummarizer",
 }
 
 

@@ -81,6 +81,19 @@ def composer_settings() -> tuple[str, dict[str, Any], dict[str, Any]]:
     return backend, options, service
 
 
+def composer_summarizer_options() -> dict[str, Any]:
+    """Options for ``SUMMARIZER_BACKEND = "composer"``: the configured composer."""
+    backend, options, service = composer_settings()
+    return {
+        "composer": backend,
+        **options,
+        "grounding_tokenizer": service["grounding_tokenizer"],
+        "coverage_threshold": service["coverage_threshold"],
+        "prompt_dir": service["prompt_dir"],
+        "min_sentences": service["min_summary_sentences"],
+    }
+
+
 _checkers: dict[tuple[str, float], GroundingChecker] = {}
 _checkers_lock = threading.Lock()
 

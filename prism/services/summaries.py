@@ -32,7 +32,12 @@ def summarizer_from_settings(*, backend: str | None = None) -> Summarizer:
     )
     if backend != "extractive" and prism_settings.SUMMARIZER_MODEL:
         options.setdefault("model", prism_settings.SUMMARIZER_MODEL)
-    if backend in {"extractive", "transformers"}:
+    if backend == "composer":
+        # "composer": the generative composer as configured (COMPOSER_BACKEND/OPTIONS).
+        from prism.services.composers import composer_summarizer_options
+
+        options = {**composer_summarizer_options(), **options}
+    if backend in {"extractive", "transformers", "composer"}:
         options.setdefault("tokenizer", prism_settings.TOKENIZER)
         options.setdefault("min_chars", prism_settings.SUMMARY_MIN_CHARS)
         options.setdefault("max_chars", prism_settings.SUMMARY_MAX_CHARS)
