@@ -415,3 +415,15 @@ def test_the_composer_can_write_the_summaries(
     else:
         assert "HTTP 500" in summary.fallback_reason
     assert article_summarize(article=article).pk == summary.pk  # reused, not redone
+
+
+def test_a_briefing_that_runs_out_of_time_keeps_its_extractive_parts(
+    sample_edition, composer_settings, llm_server
+):
+    composer_settings(deadline=0.3, timeout=2, max_retries=0)
+    llm_server.script("good", delay=1.0)
+    briefing = generate(sample_edition.edition_date)
+    assert_complete(briefing)
+    parts = composer_provenance(briefing)["parts"]
+    assert all(p["written_by"] == "extractive" for p in parts.values())
+    assert all("시간 제한" in p["fallback_reason"] for p in parts.values())
