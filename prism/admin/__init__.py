@@ -2,8 +2,10 @@
 
 - ``briefings``: the briefing admin — change form, action bar, queue;
 - ``articles``, ``records``: the other registrations (records are read-only);
-- ``forms``, ``conflicts``: the change form's forms and stale-save recovery;
-- ``views``, ``selection_views``: the extra pages and POST actions;
+- ``forms``, ``inlines``, ``conflicts``: the change form's forms, its section and
+  item inlines, and stale-save recovery;
+- ``views``, ``selection_views``, ``rewrite_views``: the extra pages and POST actions;
+- ``filters``: list filters titled in plain Korean;
 - ``panels``: context builders (the desk, workflow panel, history) in editors' words;
 - ``errors``: service errors as messages, Korean 403/404 pages.
 
