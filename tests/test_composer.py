@@ -153,8 +153,10 @@ def test_good_answers_become_the_draft_with_provenance_and_usage(
     assert requests[0]["headers"]["Authorization"] == "Bearer sk-test-secret"
     assert requests[0]["payload"]["response_format"] == {"type": "json_object"}
     assert requests[0]["payload"]["model"] == "scripted-llm"
-    prompt = requests[0]["payload"]["messages"][1]["content"]
-    assert "CEO" in prompt and "■ 주제 1" in prompt
+    prompts = [r["payload"]["messages"][1]["content"] for r in requests]
+    [lead_prompt] = [p for p in prompts if '"paragraphs"' in p]
+    assert "CEO" in lead_prompt
+    assert all(f"■ 주제 {n}" in lead_prompt for n in (1, 2, 3))  # grouped by story
     from prism.services.composer_records import part_citations
 
     cited = part_citations(briefing)["lead"]
@@ -427,3 +429,15 @@ def test_a_briefing_that_runs_out_of_time_keeps_its_extractive_parts(
     parts = composer_provenance(briefing)["parts"]
     assert all(p["written_by"] == "extractive" for p in parts.values())
     assert all("시간 제한" in p["fallback_reason"] for p in parts.values())
+
+
+def test_a_fault_inside_the_composer_still_leaves_the_extractive_draft(
+    sample_edition, composer_settings, llm_server
+):
+    composer_settings(grounding_tokenizer="no-such-tagger")
+    llm_server.script("good")
+    briefing = generate(sample_edition.edition_date)
+    assert_complete(briefing)
+    composer = composer_provenance(briefing)
+    assert "no-such-tagger" in composer["fallback_reason"]
+    assert "AI 작성기 오류로 추출 방식 초안" in briefing.generation_notes

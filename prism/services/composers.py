@@ -133,10 +133,22 @@ def compose_generative(
         _note(result, f"AI 작성기 설정 오류로 추출 방식 초안을 만들었습니다: {exc}")
         result.composer.update(backend=backend, fallback_reason=str(exc))
         return result
-    plans = plan_parts(selection.reader_type, result, service)
-    results = run_parts(composer, plans, service)
-    apply_parts(result, plans, results)
-    _summarise(result, composer, results, time.monotonic() - started)
+    try:
+        plans = plan_parts(selection.reader_type, result, service)
+        results = run_parts(composer, plans, service)
+        apply_parts(result, plans, results)
+        _summarise(result, composer, results, time.monotonic() - started)
+    except Exception as exc:  # noqa: BLE001 - a composer fault never stops a draft
+        logger.exception("generative composer failed; keeping the extractive draft")
+        result = _as_generative(composition)
+        reason = f"{type(exc).__name__}: {exc}"
+        _note(result, f"AI 작성기 오류로 추출 방식 초안을 만들었습니다: {reason}")
+        result.composer = {
+            "backend": backend,
+            "fallback_reason": reason,
+            "sections": {str(s.position): list(s.ranks) for s in result.sections},
+        }
+        return result
     if run is not None:
         composer_usage_record(
             run=run, reader_type=selection.reader_type, usage=result.composer["usage"]
@@ -148,21 +160,17 @@ def _as_generative(composition: Composition) -> GenerativeComposition:
     if isinstance(composition, GenerativeComposition):
         return composition
     values = {f.name: getattr(composition, f.name) for f in fields(composition)}
-    values.setdefault("findings", [])
+    values["findings"] = list(values.get("findings") or [])
     values["notes"] = list(values.get("notes") or [])
-    values["sections"] = [
-        ComposedSection(
-            s.position, s.heading, s.body, list(s.ranks), list(s.keyphrases)
-        )
-        for s in composition.sections
-    ]
-    values["items"] = [_copy_item(item) for item in composition.items]
+    values["sections"] = [_copy(section) for section in composition.sections]
+    values["items"] = [_copy(item) for item in composition.items]
     return GenerativeComposition(**values)
 
 
-def _copy_item(item: ComposedItem) -> ComposedItem:
-    values = {f.name: getattr(item, f.name) for f in fields(item)}
-    return ComposedItem(**values)
+def _copy(part: Any) -> Any:
+    """A shallow copy of a dataclass (sections and items are rewritten in place)."""
+    values = {f.name: getattr(part, f.name) for f in fields(part)}
+    return type(part)(**values)
 
 
 def _note(result: GenerativeComposition, text: str) -> None:
