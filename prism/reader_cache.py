@@ -18,6 +18,7 @@ the ordinary way.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,7 +114,14 @@ def _session(request: HttpRequest) -> dict:
     rows = _SESSION_ROW.rows(session_key=key)
     if not rows or as_datetime(rows[0][1]) <= timezone.now():
         return {}
-    return SessionStore().decode(rows[0][0])
+    return _decoded(rows[0][0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded(session_data: str) -> dict:
+    """A session row's data (signed JSON): the same text always decodes the same,
+    so each one is verified and parsed once. Callers only read it."""
+    return SessionStore().decode(session_data)
 
 
 def signed_in_reader(request: HttpRequest) -> Reader | None:

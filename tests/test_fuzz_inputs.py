@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -74,7 +74,11 @@ article_record = st.fixed_dictionaries(
         )
     },
 )  # fmt: skip
-deep = st.integers(min_value=30, max_value=3000).map(lambda n: "[" * n + "]" * n)
+# Depths around the interpreter's recursion limit, where json.loads gives up.
+DEPTHS = [33, 500, 990, 1000, 1001, 5000, 50_000]
+deep = st.sampled_from(DEPTHS).map(lambda n: "[" * n + "]" * n) | st.sampled_from(
+    DEPTHS
+).map(lambda n: '{"a":' * n + "1" + "}" * n)
 huge = st.integers(min_value=20_000, max_value=200_000).map(lambda n: "가" * n)
 
 
@@ -120,8 +124,27 @@ def _assert_client_error(response) -> None:
         assert "detail" in response.json() or response.json()
 
 
+# Each kind of input at least once, whatever hypothesis draws.
+PUSH_EXAMPLES = [
+    b"[" * 1000 + b"]" * 1000,
+    *(
+        _json_body([{"headline": "제목", "body": "본문 " * 10, "published_at": date}])
+        for date in ("9999-12-31T23:59:59-12:00", "0001.01.01 00:00:00")
+    ),
+    _json_body([{"headline": "제\u0000목", "body": "본문입니다. " * 10}]),
+    _json_body({"headline": "긴 기사", "body": "가" * 200_000}),
+    b"\xff\xfe\x00\x01binary",
+]
+
+
 @FUZZ
 @given(body=api_bodies)
+@example(body=PUSH_EXAMPLES[0])
+@example(body=PUSH_EXAMPLES[1])
+@example(body=PUSH_EXAMPLES[2])
+@example(body=PUSH_EXAMPLES[3])
+@example(body=PUSH_EXAMPLES[4])
+@example(body=PUSH_EXAMPLES[5])
 def test_article_pushes_never_fail_with_a_500(cms_client, errors_logged, body):
     cache.clear()  # the throttle counts in the cache
     response = cms_client.post("/api/articles/", body, content_type="application/json")
@@ -139,6 +162,7 @@ def test_article_pushes_never_fail_with_a_500(cms_client, errors_logged, body):
         st.binary(max_size=200),
     )
 )
+@example(body=b"[" * 1000 + b"]" * 1000)
 def test_profile_updates_never_fail_with_a_500(errors_logged, make_role_user, body):
     cache.clear()
     client = APIClient()
@@ -195,6 +219,8 @@ importer_texts = st.one_of(
 
 @FUZZ
 @given(text=importer_texts, fmt=st.sampled_from(["auto", *FORMATS]))
+@example(text="[" * 1000 + "]" * 1000, fmt="auto")
+@example(text="가" * 200_000, fmt="auto")
 def test_the_parsers_only_ever_raise_their_own_error(text, fmt):
     try:
         parse_text(text, fmt=fmt, name="fuzz")
