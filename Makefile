@@ -61,7 +61,8 @@ test-postgres: install check-java
 bench-deps: install
 	$(PIP) install --quiet --no-deps -r requirements-bench.txt
 
-BENCHMARKS := summarize_quality summarize_speed abstractive_cost generation_scale site_load load
+BENCHMARKS := summarize_quality summarize_speed abstractive_cost generation_scale site_load load \
+	grounding composer_cost
 bench: bench-deps check-java
 	@for name in $(BENCHMARKS); do \
 		[ -f bench/$$name.py ] || continue; \

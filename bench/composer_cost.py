@@ -14,7 +14,8 @@ keywords):
 It also reports the grounding check's CPU time per briefing against the briefing's
 generation time (the one-at-a-time run, where nothing else competes for the CPU).
 
-    .venv/bin/python bench/composer_cost.py [--delay 0.8] [--concurrency 8] [--write]
+    .venv/bin/python bench/composer_cost.py [--delay 0.8] [--concurrency 8]
+        [--no-write]
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def report(args, one: dict, capped: dict, peak: int) -> str:
     share = one["grounding_cpu"] / one["briefing_seconds"]
     lines = [
         f"Command: `.venv/bin/python bench/composer_cost.py --delay {args.delay} "
-        f"--concurrency {args.concurrency} --write` on {platform.machine()} "
+        f"--concurrency {args.concurrency}` on {platform.machine()} "
         f"({os.cpu_count()} CPUs, shared), Python {platform.python_version()}; "
         "scripted OpenAI-compatible server (tests/llm_server.py) answering each "
         f"request after {args.delay * 1000:.0f} ms with paraphrased source "
@@ -147,7 +148,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--delay", type=float, default=0.8)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; leave BENCHMARKS.md"
+    )
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="prism-composer-bench-"))
     setup_django(directory)
@@ -180,7 +183,7 @@ def main() -> None:
         process.wait(timeout=10)
     text = report(args, one, capped, peak)
     print(text)
-    if args.write:
+    if not args.no_write:
         write_section(SECTION, text, keep_from="Reading it:")
 
 

@@ -16,7 +16,7 @@ unsupported. False alarms are measured on the human-written ``abstractive``
 summaries of dacon (faithful by construction, and compressed from several source
 sentences) and on the untouched faithful sentences.
 
-    .venv/bin/python bench/grounding.py [--write]
+    .venv/bin/python bench/grounding.py [--no-write]
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def rate(part: int, whole: int) -> str:
 def report(result: dict) -> str:
     counts, alarms = result["counts"], result["alarms"]
     lines = [
-        "Command: `.venv/bin/python bench/grounding.py --write` on "
+        "Command: `.venv/bin/python bench/grounding.py` on "
         f"{platform.machine()} ({platform.system()}), Python "
         f"{platform.python_version()}, Komoran via konlpy; data: "
         f"`{DACON_DEV.relative_to(DACON_DEV.parents[2])}` (read in place) and "
@@ -270,7 +270,9 @@ def report(result: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; leave BENCHMARKS.md"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     result = run(args.seed)
@@ -278,7 +280,7 @@ def main() -> None:
     print(text)
     if result["misses"]:
         print("\nMissed (first 10):", *result["misses"], sep="\n- ")
-    if args.write:
+    if not args.no_write:
         from bench.report import write_section
 
         write_section("## Grounding check", text, keep_from="Reading it:")

@@ -355,6 +355,11 @@ def test_a_rewritten_section_and_summary_drop_the_fabricated_figure(
         assert any(
             FABRICATED_FIGURE in f["excerpt"] for f in revision.provenance["findings"]
         )
+        extractive_draft.refresh_from_db()
+        assert any(
+            f["check"] == "ungrounded" and f["part"] == part
+            for f in extractive_draft.quality_findings
+        )
     assert FABRICATED_FIGURE not in draft_text(extractive_draft)
     item = extractive_draft.items.get(rank=1)
     body = item.article.body

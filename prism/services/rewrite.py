@@ -23,6 +23,7 @@ from prism.services.composers import (
     composer_settings,
     plan_parts,
     run_parts,
+    ungrounded_finding,
 )
 from prism.services.composition import ComposedItem, ComposedSection, Composition
 from prism.services.editing import PersonEditedPart, part_label
@@ -211,22 +212,21 @@ def _write(
         action_code="rewritten",
         data={"parts": audit_parts(part)},
     )
+    findings = [
+        ungrounded_finding(part, sentence, why) for sentence, why in result.dropped
+    ]
     revision.provenance = {
         "by": "prism.services.rewrite",
         "rewritten": part,
         "composer": result.provenance,
-        "findings": [
-            {
-                "check": "ungrounded",
-                "severity": "hard",
-                "part": part,
-                "message": f"출처 기사로 뒷받침되지 않아 AI 문장을 뺐습니다: {why}",
-                "excerpt": sentence,
-            }
-            for sentence, why in result.dropped
-        ],
+        "findings": findings,
     }
     revision.save(update_fields=["provenance"])
+    if findings:
+        # The quality report was just refreshed from the text; what the model wrote
+        # and the check dropped is listed there too, like a morning draft's.
+        locked.quality_findings = [*(locked.quality_findings or []), *findings]
+        locked.save(update_fields=["quality_findings"])
     for field in Briefing._meta.concrete_fields:
         setattr(briefing, field.attname, getattr(locked, field.attname))
     return briefing
