@@ -564,7 +564,8 @@ def main() -> None:
     )
     print(summary)
     if not args.no_write:
-        write_section(SECTION, notes + "\n" + summary)
+        # Hand-written notes under "Runs and history:" survive a rerun.
+        write_section(SECTION, notes + "\n" + summary, keep_from="Runs and history:")
         print(f"\nwritten to {BENCHMARKS.relative_to(ROOT)}")
 
 
