@@ -147,3 +147,34 @@ def test_the_breaker_opens_then_lets_one_trial_through(tmp_path):
     breaker.success()
     breaker.check()
     assert not breaker.is_open
+
+
+HOLD_A_SLOT = """
+import sys, time
+from pathlib import Path
+from prism.composers.limits import ConcurrencyCap
+cap = ConcurrencyCap(2, Path(sys.argv[1]), wait_seconds=30)
+with cap.slot():
+    start = time.time()
+    time.sleep(0.3)
+    print(start, time.time())
+"""
+
+
+def test_the_cap_holds_across_worker_processes(tmp_path):
+    import subprocess
+    import sys
+
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", HOLD_A_SLOT, str(tmp_path)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    spans = [tuple(map(float, w.communicate(timeout=60)[0].split())) for w in workers]
+    # At no moment did more than two processes hold a slot.
+    for start, _ in spans:
+        assert sum(1 for s, e in spans if s <= start < e) <= 2
+    assert max(e for _, e in spans) - min(s for s, _ in spans) >= 0.55
