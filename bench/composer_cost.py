@@ -68,6 +68,16 @@ def drafts(edition_date: dt.date):
     return prepared
 
 
+def warm_up_grounding(checker, prepared) -> None:
+    """Let Komoran's JIT settle (a worker checks all morning), on other sentences."""
+    from prism.nlp.grounding import SourceDocument
+
+    for _, composition in prepared[:4]:
+        for item in composition.items:
+            source = SourceDocument(0, item.headline, item.article.body)
+            checker.check(item.article.body[:600], [source])
+
+
 def configure(url: str, concurrency: int, parallel_parts: int, lock_dir: str) -> None:
     from django.conf import settings
 
@@ -113,6 +123,9 @@ def summary(seconds: float, composers: list[dict]) -> dict:
         "parts": len(parts),
         "briefing_seconds": statistics.mean(u["seconds"] for u in usage),
         "grounding_cpu": statistics.mean(u["grounding_cpu_seconds"] for u in usage),
+        "fallbacks": sorted(
+            {p.get("fallback_reason", "") for p in parts if p["written_by"] != "model"}
+        ),
     }
 
 
@@ -141,6 +154,9 @@ def report(args, one: dict, capped: dict, peak: int) -> str:
         f"| grounding check CPU | {one['grounding_cpu'] * 1000:.0f} ms "
         f"({share:.1%} of generation time; target < 10%) |",
     ]
+    if one["fallbacks"]:
+        lines += ["", "Parts that kept their extractive text:"]
+        lines += [f"- {reason}" for reason in one["fallbacks"]]
     return "\n".join(lines)
 
 
@@ -163,8 +179,8 @@ def main() -> None:
     newest = timezone.localdate() - dt.timedelta(days=3)
     demo_corpus_import(edition_date=newest)
     warm_up()
-    grounding_checker(SERVICE_OPTIONS).check("한국은행이 금리를 내렸다.", [])
     prepared = drafts(newest + dt.timedelta(days=1))
+    warm_up_grounding(grounding_checker(SERVICE_OPTIONS), prepared)
     assert all(composition.items for _, composition in prepared), "empty selections"
     process, url = start_server(args.delay)
     try:
