@@ -14,6 +14,7 @@ requests it received (path, headers, payload). Modes:
 - ``malformed``: a JSON object cut off mid-string;
 - ``timeout``: waits ``delay`` seconds (longer than the client's timeout), then good;
 - ``429`` / ``500``: that status (429 with ``Retry-After: 0``);
+- ``redirect``: 307 to another path (a client must not follow it);
 - ``no_json_mode``: 400 naming response_format while the request asks for JSON mode.
 
 ``fail_first`` n answers the first n requests with 500, then with the mode.
@@ -151,6 +152,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(float(delay))
         if count <= int(fail_first):
             return self._send(500, {"error": {"message": "scripted failure"}})
+        if mode == "redirect":
+            host = self.headers.get("Host", "127.0.0.1")
+            location = f"http://{host}/elsewhere/v1/chat/completions"
+            return self._send(307, {"error": "moved"}, {"Location": location})
         if mode == "429":
             return self._send(429, {"error": "slow down"}, {"Retry-After": "0"})
         if mode == "500":

@@ -446,3 +446,13 @@ def test_a_fault_inside_the_composer_still_leaves_the_extractive_draft(
     composer = composer_provenance(briefing)
     assert "no-such-tagger" in composer["fallback_reason"]
     assert "AI 작성기 오류로 추출 방식 초안" in briefing.generation_notes
+
+
+def test_redirects_are_not_followed(sample_edition, composer_settings, llm_server):
+    composer_settings(parallel_parts=1)
+    llm_server.script("redirect")
+    briefing = generate(sample_edition.edition_date)
+    assert_complete(briefing)
+    assert not any("elsewhere" in entry["path"] for entry in llm_server.log())
+    lead = composer_provenance(briefing)["parts"]["lead"]
+    assert lead["written_by"] == "extractive" and "307" in lead["fallback_reason"]

@@ -178,3 +178,27 @@ def test_the_cap_holds_across_worker_processes(tmp_path):
     for start, _ in spans:
         assert sum(1 for s, e in spans if s <= start < e) <= 2
     assert max(e for _, e in spans) - min(s for s, _ in spans) >= 0.55
+
+
+class EchoComposer:
+    """A newsroom's own composer, named by its dotted path."""
+
+    backend = "echo"
+
+    def __init__(self, model: str = "echo-1") -> None:
+        self.model_name = model
+
+    def complete(self, request):
+        from prism.composers.base import ComposerReply
+
+        return ComposerReply(text=request.prompt, model=self.model_name)
+
+
+def test_a_dotted_path_names_your_own_composer():
+    composer = get_composer("tests.test_composers_unit.EchoComposer", model="mine")
+    reply = composer.complete(ComposerRequest(part="lead", system="s", prompt="안녕"))
+    assert (composer.backend, reply.text, reply.model) == ("echo", "안녕", "mine")
+    with pytest.raises(ComposerConfigurationError, match="Unknown composer"):
+        get_composer("nonsense")
+    with pytest.raises(ComposerConfigurationError, match="Cannot import"):
+        get_composer("tests.nowhere.Composer")
