@@ -66,7 +66,7 @@ DEFAULTS: dict[str, Any] = {
         "recency": 0.2,
         "importance": 0.3,
     },
-    "MMR_LAMBDA": 0.7,
+    "MMR_LAMBDA": 0.6,
     "GENERATION_TIME": "06:00",
     "GENERATION_MAX_ATTEMPTS": 3,
     # A reader type still running (or queued) this long after its task started has

@@ -38,7 +38,10 @@ from prism.nlp.tokens import Token, Tokenizer, get_tokenizer, tokenize_with_offs
 
 ALGORITHM_VERSION = "1.0"
 # Form problems that still leave a sentence usable when an article has nothing better.
-RELAXABLE = {"not_declarative", "too_short", "heading_glued", "quote_only", "question"}
+RELAXABLE = {
+    "not_declarative", "too_short", "heading_glued", "quote_only", "question",
+    "first_person",
+}  # fmt: skip
 NO_SENTENCES = "요약할 수 있는 문장이 없습니다."
 
 
@@ -374,6 +377,8 @@ def _reason(text: str, index: int, following: str, subjects: set[str]) -> str:
     reason = noise_reason(text)
     if not reason and glued_heading(text, subjects):
         reason = "heading_glued"
+    if not reason and is_first_person(text):
+        reason = "first_person"  # the writer's or reporter's own voice
     # A photo caption is followed by its credit ("… 발표하고 있다. (사진=…)") or, at
     # the top of regional papers, by the reporter's byline.
     if not reason and following:

@@ -74,7 +74,8 @@ BACK_REFERENCE = re.compile(
     r"해당\s*[가-힣]+|(?:두|세|네|양)\s*(?:상품|회사|기업|업체|사람|나라|국가|곳|제품)|"
     r"이는|이에|이를|이로|이로써|이러한|이런|이같은|이\s*같은|이와|그러나|하지만|"
     r"그런데|그래서|따라서|그럼에도|반면|다만|또한|또|특히|게다가|더욱이|결국|"
-    r"이어|이밖에|이\s*밖에(?:도)?|이외에도|이\s*외에도|그\s*밖에|그\s*외에도)"
+    r"이어|이밖에|이\s*밖에(?:도)?|이외에도|이\s*외에도|그\s*밖에|그\s*외에(?:도)?|아울러|한편|"
+    r"실제로|실제|이와\s*함께|그러면서|동시에|대신|여기에|게다가)"
     r"(?=[\s,은는이가의도를을에]|$)"
 )
 
@@ -84,10 +85,72 @@ def leans_on_previous(sentence: str) -> bool:
     return bool(BACK_REFERENCE.match(sentence.strip()))
 
 
+SUBJECT_PARTICLES = frozenset(
+    {"이", "가", "은", "는", "께서", "이가", "에서는", "에선"}
+)
+# Endings that continue the sentence before: "…라는 것이다", "…때문이다", "…면서다".
+DEPENDENT_ENDING = re.compile(
+    r"(?:것|때문|셈|대표적|까닭|탓|덕분|분석|전망|설명|지적|관측|주장|얘기|입장)"
+    r"이다[.”’\"]*$|평가다\.?$|(?:면서|해서|어서)다\.?$"
+)
+# "…점도", "…에서도": the particle 도 adds to something said before.
+ADDITIVE = re.compile(r"(?:점|것|수|데|적|때|에서|에게|으로|까지|부터|만큼)도\s")
+# A bare generic subject ("펀드는", "회사는") refers to one named before.
+GENERIC_SUBJECT = re.compile(
+    r"^(?:펀드|회사|업체|포럼|행사|보고서|조사|연구진|연구자들|관계자|관계자들|"
+    r"단체|협회|위원회|법안|제도|프로그램|서비스|제품|모델)(?:은|는|이|가|에서는)\s"
+)
+
+
+def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) -> bool:
+    """True when ``sentence`` cannot be understood without the one before it.
+
+    It points back ("이날", "그는", "아울러"), adds to something said before (the
+    particle 도 on an argument: "…목표치도 하향조정했다"), continues an argument
+    ("…라는 것이다"), or, given its morphemes, has no subject or topic at all
+    ("…과 비교해도 두 배 이상 많다").
+    """
+    text = sentence.strip()
+    if (
+        leans_on_previous(text)
+        or DEPENDENT_ENDING.search(text)
+        or ADDITIVE.search(text)
+        or GENERIC_SUBJECT.match(text)
+    ):
+        return True
+    if tagged is None:
+        return False
+    particles = [form for form, tag in tagged if tag == "Josa"]
+    if "도" in particles:
+        return True
+    return not any(
+        p in SUBJECT_PARTICLES or p.endswith(("은", "는")) for p in particles
+    )
+
+
+# Relative times that only mean something on the day the article appeared.
+RELATIVE_TIME = re.compile(
+    r"어제|오늘|내일|그제|올해|올\s|내년|지난해|작년|이번\s*주|다음\s*주|지난주|이달|지난달|"
+    r"다음\s*달|최근"
+)
+INTRADAY = re.compile(
+    r"\d{1,2}시\s*(?:\d{1,2}분)?\s*(?:현재|기준)|장중|오전\s*\d|오후\s*\d"
+)
+
+
+def time_bound(sentence: str, *, estimated: bool) -> bool:
+    """True for a sentence tied to one moment: an intraday snapshot, or relative
+    time words in an article whose date is only estimated (undated sources)."""
+    if INTRADAY.search(sentence):
+        return True
+    return estimated and bool(RELATIVE_TIME.search(sentence))
+
+
 # ---------------------------------------------------------------- first person
 
 FIRST_PERSON = re.compile(
     r"(?:^|\s)(?:필자(?:는|가|의|도)?|나는|내가|나의|저는|제가|기자는|기자가)(?:\s|$)|"
+    r"(?:^|\s)(?:찾아간|찾은|만난)\s|"
     r"(?:밀려왔다|느꼈다|생각한다|기대한다|바란다|바라본다|믿는다|아닐까|싶다)\.?$"
 )
 
@@ -264,9 +327,8 @@ def _fit(phrase: str, tokenizer: Tokenizer) -> str:
     Time words go first; then words right after the first one (the subject, or
     the actor), never leaving a modifier or bound word without its noun.
     """
-    words = phrase.split()
-    if len(phrase) > HEADING_MAX_CHARS:
-        words = [w for w in words if not _TIME_WORD.match(w)]
+    # Relative times go stale by the time the briefing is read ("내년" of a forecast).
+    words = [w for w in phrase.split() if not _TIME_WORD.match(w)] or phrase.split()
     prefix = [words.pop(0)] if words else []
     while words[1:] and len(" ".join([*prefix, *words])) > HEADING_MAX_CHARS:
         words.pop(0)

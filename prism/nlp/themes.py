@@ -32,6 +32,11 @@ class StorySentence:
     terms: frozenset[str]
     article_order: int  # 0: the item's own article, then its 관련기사
     position: int  # index among the article's sentences (for "the one before")
+    leans: bool = False  # needs the sentence before it (see korean.needs_context)
+
+    @property
+    def dependent(self) -> bool:
+        return self.leans or leans_on_previous(self.text)
 
 
 class SentenceLedger:
@@ -87,14 +92,20 @@ def pick_story_sentences(
     count: int,
     accept: Callable[[StorySentence], bool] | None = None,
     max_quotes: int = 1,
+    strict: bool = True,
 ) -> list[StorySentence]:
     """Up to ``count`` of the story's most telling unused sentences, in reading order.
 
     A sentence that leans on the one before it comes only with that sentence; the
     writer's own voice ("…허탈감이 밀려왔다.") never comes. The chosen sentences are
     recorded in ``ledger``. At most ``max_quotes`` of them carry a quotation: a
-    paragraph states facts, quotes colour them.
+    paragraph states facts, quotes colour them. Not ``strict``, only explicit
+    back-references ("이날", "그는") count as leaning on the sentence before.
     """
+
+    def dependent(sentence: StorySentence) -> bool:
+        return sentence.dependent if strict else leans_on_previous(sentence.text)
+
     by_place = {(s.article_order, s.position): s for s in sentences}
 
     def usable(sentence: StorySentence | None) -> bool:
@@ -119,15 +130,11 @@ def pick_story_sentences(
         if quoted and quotes >= max_quotes:
             continue
         group = [sentence]
-        if leans_on_previous(sentence.text):
+        if dependent(sentence):
             before = by_place.get((sentence.article_order, sentence.position - 1))
             if before in chosen:
                 group = [sentence]
-            elif (
-                usable(before)
-                and not leans_on_previous(before.text)
-                and len(chosen) + 2 <= count
-            ):
+            elif usable(before) and not dependent(before) and len(chosen) + 2 <= count:
                 group = [before, sentence]
             else:
                 continue
@@ -136,26 +143,4 @@ def pick_story_sentences(
             chosen.append(member)
             ledger.add(member.text, member.terms)
     chosen.sort(key=lambda s: (s.article_order, s.position))
-    return chosen
-
-
-def open_on_focus(
-    chosen: Sequence[StorySentence], focus: set[str]
-) -> list[StorySentence]:
-    """``chosen`` with the sentence that names the story most put first.
-
-    A paragraph that opens on the story's own words reads as its account; the one
-    moved first never leans on a sentence before it.
-    """
-    chosen = list(chosen)
-    candidates = [
-        (len(s.terms & focus), -index)
-        for index, s in enumerate(chosen)
-        if not leans_on_previous(s.text)
-    ]
-    if candidates:
-        _, negative = max(candidates)
-        first = chosen.pop(-negative)
-        # Keep a sentence with the one it leans on right after it.
-        chosen.insert(0, first)
     return chosen

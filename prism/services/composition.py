@@ -30,14 +30,15 @@ from prism.nlp.korean import (
     concept_phrase,
     drop_attribution,
     headline_heading,
+    needs_context,
     person_names,
+    time_bound,
 )
 from prism.nlp.noise import noise_reason, prefix_length
 from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
     SentenceLedger,
     StorySentence,
-    open_on_focus,
     pick_story_sentences,
 )
 from prism.nlp.tokens import Tokenizer, get_tokenizer, tokenize_with_offsets
@@ -75,6 +76,15 @@ GENERIC_KEYWORDS = frozenset(
 WEAK_FIRST_WORDS = frozenset(
     "기반 직접 대상 관련 일단 전 각 약 총 첫 신규 최대 최초 개발사 제조사 이번 "
     "해당".split()
+)
+# Words that make no concept together ("차세대 AI", "인공지능 서비스") and figures
+# of speech ("지각 변동", "열풍").
+VAGUE_WORDS = frozenset(
+    "차세대 생성형 서비스 시스템 기술 모델 시대 교육 열풍 산업 분야 전략 관련 "
+    "주요 선두 주자 수석".split()
+)
+FIGURES_OF_SPEECH = frozenset(
+    "지각 변동 열풍 쑥대밭 몰입 신화 광풍 돌풍 막무가내".split()
 )
 DATE_LIKE = re.compile(
     r"\d+\s*(?:년|월|일|시|분기)|올해|내년|지난해|작년|상반기|하반기"
@@ -153,6 +163,9 @@ class ArticleText:
     candidates: dict[str, Any]
     length: int
     names: frozenset[str]
+    # Per sentence: needs the sentence before it to be understood (see
+    # prism.nlp.korean.needs_context).
+    leans: list[bool] = field(default_factory=list)
 
 
 _text_cache: LRUCache[ArticleText] = LRUCache(TEXT_CACHE_SIZE)
@@ -170,14 +183,19 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
     tokens = tokenize_with_offsets(tokenizer, text)
     sentences = [s for s in split_sentences(text) if s.start > title_end]
     groups = group_tokens(tokens, [(s.start, s.end) for s in sentences])
-    texts, terms, positions = [], [], []
+    texts, terms, positions, leans = [], [], [], []
+    estimated = bool(getattr(article, "published_at_estimated", False))
     for position, (sentence, sentence_tokens) in enumerate(
         zip(sentences, groups, strict=True)
     ):
+        if sentence.text.startswith("한편"):
+            break  # what follows "한편" is another story (a side note, a wrap-up)
         clean = sentence.text[prefix_length(sentence.text) :].strip()
-        if noise_reason(clean):
+        if noise_reason(clean) or time_bound(clean, estimated=estimated):
             continue
         texts.append(clean)
+        tags = [(t.form, t.tag) for t in sentence_tokens]
+        leans.append(needs_context(sentence.text, tags) or needs_context(clean, tags))
         terms.append(
             frozenset(
                 t.form.lower()
@@ -194,6 +212,7 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
         candidates=candidates_from_tokens(text, tokens, title_end=title_end),
         length=len(text),
         names=frozenset(person_names(text)),
+        leans=leans,
     )
     return _text_cache.put(key, entry)
 
@@ -311,10 +330,10 @@ class Story:
     @property
     def sentences(self) -> list[StorySentence]:
         return [
-            StorySentence(sentence, terms, order, position)
+            StorySentence(sentence, terms, order, position, leans)
             for order, text in enumerate(self.texts)
-            for sentence, terms, position in zip(
-                text.sentences, text.terms, text.positions, strict=True
+            for sentence, terms, position, leans in zip(
+                text.sentences, text.terms, text.positions, text.leans, strict=True
             )
         ]
 
@@ -339,8 +358,7 @@ def briefing_compose(
     ledger = SentenceLedger()
     items = _compose_items(selection, summaries, ledger, tokenizer)
     stories = _stories(selection, tokenizer)
-    lead = _lead(stories, ledger)
-    sections, notes = _sections(stories, ledger, tokenizer)
+    lead, sections, notes = _lead_and_sections(stories, ledger, tokenizer)
     keywords = _briefing_keywords(selection, extractor, stories, tokenizer)
     headline = card_headline(selection.items[0].article.headline) if items else ""
     return Composition(
@@ -420,7 +438,48 @@ def _lead_sentence(sentence: StorySentence) -> bool:
     )
 
 
-def _lead(stories: Sequence[Story], ledger: SentenceLedger) -> list[str]:
+# (sentences per lead paragraph, lead paragraphs, strict): when the stories are
+# short, a leaner lead leaves the three ■ sections enough to say; as a last resort
+# only explicit back-references ("이날", "그는") keep a sentence out.
+LEAD_PLANS = (
+    (LEAD_TARGET, LEAD_PARAGRAPHS, True),
+    (2, LEAD_PARAGRAPHS, True),
+    (2, 2, True),
+    (LEAD_TARGET, LEAD_PARAGRAPHS, False),
+    (2, 2, False),
+)
+
+
+def _lead_and_sections(
+    stories: Sequence[Story], ledger: SentenceLedger, tokenizer: Tokenizer
+) -> tuple[list[str], list[ComposedSection], list[str]]:
+    """The lead and the sections, the lead giving way until three sections fit."""
+    wanted = int(prism_settings.SECTIONS_PER_BRIEFING)
+    best = None
+    for target, paragraphs, strict in LEAD_PLANS:
+        trial = _copy_ledger(ledger)
+        lead = _lead(
+            stories, trial, target=target, paragraphs=paragraphs, strict=strict
+        )
+        sections, notes = _sections(stories, trial, tokenizer, strict=strict)
+        fit = (len(sections) >= wanted and len(lead) >= 2, len(sections), len(lead))
+        if best is None or fit > best[0]:
+            best = (fit, (lead, sections, notes, trial))
+        if fit[0]:
+            break
+    lead, sections, notes, trial = best[1]
+    _adopt(ledger, trial)
+    return lead, sections, notes
+
+
+def _lead(
+    stories: Sequence[Story],
+    ledger: SentenceLedger,
+    *,
+    target: int = LEAD_TARGET,
+    paragraphs: int = LEAD_PARAGRAPHS,
+    strict: bool = True,
+) -> list[str]:
     """The big picture: one paragraph for each of the day's top stories.
 
     Stories go in rank order (interest items first); each paragraph is two to four
@@ -429,26 +488,25 @@ def _lead(stories: Sequence[Story], ledger: SentenceLedger) -> list[str]:
     to say gives its place to the next.
     """
     low, high = LEAD_SENTENCES
-    paragraphs = []
+    lead: list[str] = []
     for story in stories:
-        if len(paragraphs) >= LEAD_PARAGRAPHS:
+        if len(lead) >= paragraphs:
             break
         trial = _copy_ledger(ledger)
         chosen = pick_story_sentences(
             story.sentences[:60],
             story.focus,
             trial,
-            count=LEAD_TARGET,
+            count=target,
             accept=_lead_sentence,
             max_quotes=0,
+            strict=strict,
         )
         if len(chosen) < low or not any(story.focus & s.terms for s in chosen):
             continue
-        # The paragraph opens on the story itself (its headline's words).
-        chosen = open_on_focus(chosen, story.focus)
         _adopt(ledger, trial)
-        paragraphs.append(" ".join(drop_attribution(s.text) for s in chosen[:high]))
-    return paragraphs
+        lead.append(" ".join(drop_attribution(s.text) for s in chosen[:high]))
+    return lead
 
 
 def _copy_ledger(ledger: SentenceLedger) -> SentenceLedger:
@@ -463,7 +521,11 @@ def _adopt(ledger: SentenceLedger, trial: SentenceLedger) -> None:
 
 
 def _sections(
-    stories: Sequence[Story], ledger: SentenceLedger, tokenizer: Tokenizer
+    stories: Sequence[Story],
+    ledger: SentenceLedger,
+    tokenizer: Tokenizer,
+    *,
+    strict: bool = True,
 ) -> tuple[list[ComposedSection], list[str]]:
     """Three ■ sections, each one story in depth under its headline's noun phrase.
 
@@ -479,7 +541,11 @@ def _sections(
                 continue
             trial = _copy_ledger(ledger)
             chosen = pick_story_sentences(
-                story.sentences, story.focus, trial, count=SECTION_TARGET
+                story.sentences,
+                story.focus,
+                trial,
+                count=SECTION_TARGET,
+                strict=strict,
             )
             if len(chosen) >= minimum:
                 _adopt(ledger, trial)
@@ -538,6 +604,10 @@ def acceptable_keyword(
         return False
     if re.search(rf"(?:{PERSON_TITLES})$", phrase):
         return False  # "올트먼 최고경영자": a person
+    if all(word in GENERIC_KEYWORDS or word in VAGUE_WORDS for word in words):
+        return False
+    if any(word in FIGURES_OF_SPEECH for word in words):
+        return False
     return extractor is None or not _generic(extractor, phrase)
 
 
@@ -595,12 +665,15 @@ def _story_keywords(
     )
     singles = keyphrases(extractor, [text], k=10, exclude=excluded)
     ordered = [concept, *(c.text for c in phrases), *singles]
+    source = f"{story.item.article.headline} {story.item.article.body}"
     return [
         phrase
         for phrase in dict.fromkeys(ordered)
         if phrase
         and acceptable_keyword(phrase, excluded=excluded, extractor=extractor)
         and (" " in phrase or _in_headline(text, phrase))
+        # Not cut out of a longer expression ("무역전쟁 전례 없는 수준").
+        and not re.search(rf"{re.escape(phrase)}\s*(?:없는|있는|같은|없이)", source)
     ]
 
 

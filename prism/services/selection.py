@@ -673,6 +673,13 @@ def _score(pool: CandidatePool, reader_type: ReaderType) -> _Scores:
         ]
     )
     recency = np.clip(1.0 - ages / hours, 0.0, 1.0)
+    # An undated record's time is only its import time: it counts as half as fresh.
+    recency *= np.asarray(
+        [
+            0.5 if getattr(a, "published_at_estimated", False) else 1.0
+            for a in pool.articles
+        ]
+    )
     sizes = pool.story_sizes()
     coverage = np.log1p(sizes - 1) / math.log1p(max(float(sizes.max()) - 1, 1.0))
     length = np.minimum(
@@ -721,12 +728,18 @@ def _choose(
             allowed_reference,
         ),
     ]
+    relevant = scores.relevance > 0
     for group, score, count, unselectable in plan:
         order = [
             r
             for r in np.argsort(-score, kind="stable")
             if r not in blocked and kinds[r] not in unselectable
         ]
+        if group == BriefingItem.Group.INTEREST:
+            # 관심 뉴스 match the reader type's interests whenever enough articles do.
+            matching = [r for r in order if relevant[r]]
+            if len(matching) >= count:
+                order = matching
         shortlist = order[:RERANK_DEPTH]
         for _ in range(count):
             best, best_value = None, -math.inf
