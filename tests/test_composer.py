@@ -456,3 +456,18 @@ def test_redirects_are_not_followed(sample_edition, composer_settings, llm_serve
     assert not any("elsewhere" in entry["path"] for entry in llm_server.log())
     lead = composer_provenance(briefing)["parts"]["lead"]
     assert lead["written_by"] == "extractive" and "307" in lead["fallback_reason"]
+
+
+def test_editors_see_each_ai_sentence_with_its_sources(
+    sample_edition, composer_settings, llm_server, admin_client
+):
+    from django.utils.html import escape
+
+    llm_server.script("good")
+    briefing = generate(sample_edition.edition_date)
+    page = admin_client.get(f"/admin/prism/briefing/{briefing.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "AI가 쓴 문장과 출처" in html
+    sources = {item.article.headline for item in briefing.items.all()}
+    assert any(f'title="[{escape(h)}]' in html for h in sources)

@@ -331,10 +331,18 @@ def workflow_context(request, briefing: Briefing) -> dict[str, Any]:
         "edit_metrics": _metric_rows(briefing_edit_metrics(briefing)),
         "audit_events": _with_sentences(briefing_audit_trail(briefing, limit=15)),
         **rewrite,
+        # The AI-written sentences with their sources, shown on hover.
+        "ai_citations": citation_panel(briefing),
         "section_positions": list(
             briefing.sections.order_by("position").values_list("position", flat=True)
         ),
     }
+
+
+def citation_panel(briefing: Briefing) -> list[dict[str, Any]]:
+    from prism.services.composer_records import citation_panel as panel
+
+    return panel(briefing)
 
 
 def ai_rewrite_context(briefing: Briefing) -> dict[str, Any]:

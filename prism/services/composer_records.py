@@ -89,3 +89,35 @@ def part_citations(briefing: Any) -> dict[str, list[dict[str, Any]]]:
             entries.append({"sentence": sentence, "sources": sources})
         result[key] = entries
     return result
+
+
+def citation_panel(briefing: Any) -> list[dict[str, Any]]:
+    """For the admin: each part's model-written sentences still in the draft, with
+    the source sentences behind them as hover text."""
+    texts = {"lead": briefing.lead or ""}
+    labels = {"lead": "리드"}
+    for section in briefing.sections.all():
+        key = f"section:{section.position}"
+        texts[key] = section.body or ""
+        labels[key] = f"■ {section.heading}"
+    for item in briefing.items.all():
+        key = f"item:{item.rank}"
+        texts[key] = item.summary or ""
+        labels[key] = f"{item.rank}번 기사 핵심 요약"
+    panel = []
+    for key, entries in part_citations(briefing).items():
+        shown = [
+            {
+                "text": entry["sentence"],
+                "title": "\n".join(
+                    f"[{source['headline']}] {source['excerpt']}"
+                    for source in entry["sources"]
+                )
+                or "출처 문장 위치 없음",
+            }
+            for entry in entries
+            if entry["sentence"] and entry["sentence"] in texts.get(key, "")
+        ]
+        if shown:
+            panel.append({"label": labels.get(key, key), "sentences": shown})
+    return panel
