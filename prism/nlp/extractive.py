@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor, noun_units
-from prism.nlp.korean import is_first_person, leans_on_previous
+from prism.nlp.korean import is_first_person, leans_on_previous, needs_context
 from prism.nlp.noise import (
     CAPTION_CREDIT,
     glued_heading,
@@ -251,6 +251,8 @@ class ExtractiveSummarizer:
             for i in pool
             if candidates[i].leans
         }
+        order = {i: candidates[i].index for i in pool}
+        opens_badly = {i: needs_context(candidates[i].sentence.text) for i in pool}
         best: tuple[bool, float, tuple[int, ...]] | None = None
         for size in range(min(n_sentences, len(pool)), 0, -1):
             for combo in itertools.combinations(pool, size):
@@ -260,6 +262,9 @@ class ExtractiveSummarizer:
                 if length > self.max_chars:
                     continue
                 value = self._value(combo, length, scores, penalty)
+                if value is not None and opens_badly[min(combo, key=order.get)]:
+                    # A summary must not open on a sentence that needs context.
+                    value -= w.dangling_penalty
                 if value is None:
                     continue
                 # Within the budget beats too short, then the higher value wins.

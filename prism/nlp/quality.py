@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from prism.nlp.korean import bare_noun_heading, is_first_person, leans_on_previous
+from prism.nlp.korean import bare_noun_heading, is_first_person, needs_context
 from prism.nlp.noise import noise_reason
 from prism.nlp.sentences import split_sentences
 
@@ -38,6 +38,7 @@ CHECK_LABELS = {
     "few_keywords": "키워드 부족",
     "few_items": "기사 부족",
     "unsourced_number": "원문에 없는 숫자",
+    "weak_match": "관심사와 먼 관심 뉴스",
 }
 HARD_CHECKS = frozenset(
     {"qa_marker", "first_person", "column", "furniture", "repeated", "empty_section"}
@@ -51,6 +52,8 @@ class ItemText:
     summary: str
     kind: str = "news"
     kind_allowed: bool = False  # an opinion piece the reader type allows
+    interest: bool = False  # one of the 관심 뉴스 (ranks 1-3)
+    matched: bool = True  # shares an interest keyword of the reader type
 
 
 @dataclass
@@ -127,7 +130,7 @@ def _sentence_findings(part: str, label: str, text: str) -> list[Finding]:
     findings = []
     for paragraph in _paragraphs(text):
         sentences = _sentences(paragraph)
-        if sentences and leans_on_previous(sentences[0]):
+        if sentences and needs_context(sentences[0]):
             findings.append(
                 Finding(
                     "dangling",
@@ -231,6 +234,15 @@ def _item_findings(briefing: BriefingText) -> list[Finding]:
             )
         )
     for item in briefing.items:
+        if item.interest and not item.matched:
+            findings.append(
+                Finding(
+                    "weak_match",
+                    f"item:{item.rank}",
+                    f"{item.rank}번 관심 뉴스에는 독자 유형의 관심 키워드가 없습니다.",
+                    item.headline,
+                )
+            )
         if item.kind not in SELECTED_KINDS and not item.kind_allowed:
             findings.append(
                 Finding(

@@ -56,6 +56,11 @@ def composition_quality_report(
                 (item.rank, item.headline, item.summary, item.article)
                 for item in composition.items
             ],
+            matched={
+                item.rank: bool(item.selection_reason.get("matched_keywords"))
+                for item in composition.items
+                if "matched_keywords" in item.selection_reason
+            },
             keywords=list(composition.keywords),
             articles=articles,
         )
@@ -71,6 +76,7 @@ def _text(
     items: list[tuple[int, str, str, Article | None]],
     keywords: list[str],
     articles: list[Article],
+    matched: dict[int, bool] | None = None,
 ) -> BriefingText:
     sources = [f"{a.headline}\n{a.body}" for a in articles]
     names = set()
@@ -86,6 +92,8 @@ def _text(
                 headline=headline,
                 summary=summary,
                 kind=article.kind if article is not None else "news",
+                interest=rank <= int(prism_settings.INTEREST_ITEMS),
+                matched=(matched or {}).get(rank, True),
                 kind_allowed=bool(
                     article is not None
                     and article.kind == Article.Kind.OPINION
