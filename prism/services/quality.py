@@ -27,7 +27,13 @@ def briefing_quality_report(briefing: Briefing) -> list[dict[str, str]]:
     sections = list(briefing.sections.order_by("position"))
     articles = [item.article for item in items if item.article is not None]
     articles += [a for item in items for a in item.related_articles.all()]
-    return quality_report(
+    # What a composer dropped while writing stays on record: the text cannot show it.
+    kept = [
+        finding
+        for finding in briefing.quality_findings or []
+        if isinstance(finding, dict) and finding.get("check") == "ungrounded"
+    ]
+    return kept + quality_report(
         _text(
             reader_type=briefing.reader_type,
             lead=briefing.lead,

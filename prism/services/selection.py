@@ -729,6 +729,14 @@ def _choose(
         ),
     ]
     relevant = scores.relevance > 0
+    interests = dict(reader_type.interests or {})
+
+    def keyword_match(row: int) -> bool:
+        return bool(matched_keywords(pool.articles[row], interests))
+
+    def word_match(row: int) -> bool:
+        return bool(relevant[row])
+
     for group, score, count, unselectable in plan:
         order = [
             r
@@ -736,10 +744,13 @@ def _choose(
             if r not in blocked and kinds[r] not in unselectable
         ]
         if group == BriefingItem.Group.INTEREST:
-            # 관심 뉴스 match the reader type's interests whenever enough articles do.
-            matching = [r for r in order if relevant[r]]
-            if len(matching) >= count:
-                order = matching
+            # 관심 뉴스 match the reader type's interests whenever enough articles
+            # do: one of its keywords as written, else at least its words.
+            for matches in (keyword_match, word_match):
+                matching = [r for r in order[:RERANK_DEPTH] if matches(r)]
+                if len(matching) >= count:
+                    order = matching
+                    break
         shortlist = order[:RERANK_DEPTH]
         for _ in range(count):
             best, best_value = None, -math.inf
