@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from prism.nlp.korean import is_first_person, leans_on_previous
+from prism.nlp.korean import is_first_person, leans_on_previous, needs_context
 
 SIMILAR_SENTENCE = 0.5  # noun-set Jaccard at which two sentences say the same
 LONG_SENTENCE = 170  # characters; longer ones read heavily in a paragraph
@@ -143,4 +143,7 @@ def pick_story_sentences(
             chosen.append(member)
             ledger.add(member.text, member.terms)
     chosen.sort(key=lambda s: (s.article_order, s.position))
+    # Whatever the mode, a paragraph never opens on a sentence that needs context.
+    while chosen and (chosen[0].dependent if strict else needs_context(chosen[0].text)):
+        chosen.pop(0)
     return chosen

@@ -447,6 +447,7 @@ LEAD_PLANS = (
     (2, 2, True),
     (LEAD_TARGET, LEAD_PARAGRAPHS, False),
     (2, 2, False),
+    (2, 1, False),
 )
 
 
