@@ -450,6 +450,19 @@ def test_a_reimported_source_never_changes_a_live_briefing(client, live_briefing
     assert briefing.audit_events.filter(action="source_changed").count() == 2
 
 
+def test_the_admin_warns_that_a_live_source_changed(client, live_briefing, chief):
+    briefing, _, _ = live_briefing
+    client.force_login(chief)
+    url = reverse("admin:prism_briefing_change", args=[briefing.pk])
+    assert "prism-source-changes" not in client.get(url).content.decode()
+    _reimport("A1", "https://news.example.com/new")
+    page = client.get(url).content.decode()
+    assert "발행 후 출처 기사가 바뀌었습니다" in page
+    assert "news.example.com/new" in page
+    history = client.get(reverse("admin:prism_briefing_history", args=[briefing.pk]))
+    assert "발행 후 출처 기사 변경" in history.content.decode()
+
+
 def test_a_correction_publishes_the_new_source_link(live_briefing, chief, client):
     from prism.services.workflow import briefing_correct
 

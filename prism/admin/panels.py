@@ -20,6 +20,7 @@ from prism.models import AuditEvent, Briefing, BriefingItem, GenerationRun, Read
 from prism.services.audit import action_label, briefing_audit_trail
 from prism.services.edit_metrics import PART_LABELS, briefing_edit_metrics
 from prism.services.editing import briefing_submitter, can_withdraw
+from prism.services.live import live_source_changes
 from prism.services.share_links import share_link_is_active, share_link_token
 from prism.services.workflow import (
     available_transitions,
@@ -315,6 +316,7 @@ def workflow_context(request, briefing: Briefing) -> dict[str, Any]:
         "is_correction": briefing.status == Status.PUBLISHED and editable,
         "submitter": submitter,
         "quality_rows": quality_rows(briefing),
+        "source_changes": live_source_changes(briefing),
         "preview_url": reverse("admin:prism_briefing_preview", args=[briefing.pk]),
         "history_url": reverse("admin:prism_briefing_history", args=[briefing.pk]),
         "diff_original_url": reverse("admin:prism_briefing_diff", args=[briefing.pk])

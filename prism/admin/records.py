@@ -230,7 +230,8 @@ class GenerationRunAdmin(TitledChangelistMixin, ReadOnlyAdminMixin, admin.ModelA
 @admin.register(Subscriber)
 class SubscriberAdmin(TitledChangelistMixin, KoreanErrorPagesMixin, admin.ModelAdmin):
     changelist_title = "구독자"
-    list_display = ["user", "email_digest", "created_at"]
+    list_display = ["user", "email_digest", "privacy_consent_at", "created_at"]
     list_filter = ["email_digest", "reader_types"]
     search_fields = ["user__username", "user__email"]
     filter_horizontal = ["reader_types"]
+    readonly_fields = ["privacy_consent_at", "privacy_consent_version"]

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "item_moved": "기사 순서 바꿈",
     "recomposed": "다시 쓰기",
     "regenerated": "AI 초안 다시 만들기",
+    "source_changed": "발행 후 출처 기사 변경",
 }
 
 
