@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-postgres install check-java migrate serve lint bench bench-deps clean
+.PHONY: demo test test-fast test-postgres install check-java migrate serve lint bench bench-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ test: install check-java
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -q -r prism -ll
 	$(VENV)/bin/pytest
+
+# The edit loop: everything but the real-component tests (browser, worker processes,
+# servers, the real-dumps generation), which `make test` and CI still run.
+test-fast: install check-java
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -m "not slow" -q
 
 # The same suite on a real PostgreSQL server and the django-q2 Redis broker, both
 # started on loopback by .ci/start-services (Debian packages postgresql, redis-server).

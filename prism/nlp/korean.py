@@ -71,7 +71,8 @@ BACK_REFERENCE = re.compile(
     r"이때|이번에는|그는|그녀는|그들은|그가|그의|이들은|이들이|이곳은|이곳에서|"
     r"이\s*(?:회사|기업|업체|은행|제품|상품|기술|모델|서비스|사업|방안|제도|법안|정책|"
     r"펀드|기금|지역|곳|때문)|"
-    r"해당\s*[가-힣]+|(?:두|세|네|양)\s*(?:상품|회사|기업|업체|사람|나라|국가|곳|제품)|"
+    r"해당\s*[가-힣]+|(?:두|세|네|양)\s*(?:상품|회사|기업|업체|사람|나라|국가|곳|제품|기간|"
+    r"지역|사업|기관)|"
     r"이는|이에|이를|이로|이로써|이러한|이런|이같은|이\s*같은|이와|그러나|하지만|"
     r"그런데|그래서|따라서|그럼에도|반면|다만|또한|또|특히|게다가|더욱이|결국|"
     r"이어|이밖에|이\s*밖에(?:도)?|이외에도|이\s*외에도|그\s*밖에|그\s*외에(?:도)?|아울러|한편|"
@@ -91,10 +92,16 @@ SUBJECT_PARTICLES = frozenset(
 # Endings that continue the sentence before: "…라는 것이다", "…때문이다", "…면서다".
 DEPENDENT_ENDING = re.compile(
     r"(?:것|때문|셈|대표적|까닭|탓|덕분|분석|전망|설명|지적|관측|주장|얘기|입장)"
-    r"이다[.”’\"]*$|평가다\.?$|(?:면서|해서|어서)다\.?$"
+    r"이다[.”’\"]*$|평가다\.?$|(?:면서|해서|어서)다\.?$|"
+    r"(?:해석|풀이|분석)이\s*나온다\.?$|(?:풀이|해석)된다\.?$|읽힌다\.?$"
 )
 # "…점도", "…에서도": the particle 도 adds to something said before.
 ADDITIVE = re.compile(r"(?:점|것|수|데|적|때|에서|에게|으로|까지|부터|만큼)도\s")
+# References anywhere in a sentence to something the sentence before named.
+MID_REFERENCE = re.compile(
+    r"(?:두|이|같은|해당|그)\s*기간|이\s*같은|그보다|이보다|앞서\s*(?:언급|밝힌|말한)|"
+    r"이번\s*(?:수상|조치|결정|발표|사태)"
+)
 # A bare generic subject ("펀드는", "회사는") refers to one named before.
 GENERIC_SUBJECT = re.compile(
     r"^(?:펀드|회사|업체|포럼|행사|보고서|조사|연구진|연구자들|관계자|관계자들|"
@@ -115,6 +122,7 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
         leans_on_previous(text)
         or DEPENDENT_ENDING.search(text)
         or ADDITIVE.search(text)
+        or MID_REFERENCE.search(text)
         or GENERIC_SUBJECT.match(text)
     ):
         return True
@@ -163,10 +171,12 @@ def is_first_person(sentence: str) -> bool:
 # ------------------------------------------------------------- attribution
 
 # "X는 …한다고 밝혔다." states what X announced; in a lead the tail is dropped.
+# Only announcements: "강조했다", "말했다" report a view, and dropping them would
+# turn a speaker's claim ("…키울 수 있다고 강조했다") into the paper's own.
 ATTRIBUTION_TAIL = re.compile(
-    r"(?P<stem>[가-힣]+?)(?P<ending>다|이라|라)고\s+"
-    r"(?:밝혔다|말했다|설명했다|전했다|강조했다|덧붙였다|발표했다|공개했다|알렸다)\.$"
+    r"(?P<stem>[가-힣]+?)(?P<ending>다|이라|라)고\s+(?:밝혔다|발표했다|공개했다|알렸다)\.$"
 )
+MODAL = re.compile(r"(?:수\s*있|수\s*없|것으로\s*보|것이라|전망이|가능성이)")
 
 
 def drop_attribution(sentence: str) -> str:
@@ -179,7 +189,7 @@ def drop_attribution(sentence: str) -> str:
     if re.search(r"[“”\"']", text):
         return text
     match = ATTRIBUTION_TAIL.search(text)
-    if not match:
+    if not match or MODAL.search(text[: match.end()]):
         return text
     stem, ending = match.group("stem"), match.group("ending")
     tail = "다." if ending == "다" else "이다." if ending == "이라" else "다."

@@ -312,8 +312,13 @@ def _best_keywords(
 
 
 def _overlaps(a: str, b: str) -> bool:
+    """Whether two keywords say the same: one inside the other, or a shared word
+    that is not a generic one ("AI 인재" and "인재 확보")."""
     compact_a, compact_b = a.replace(" ", ""), b.replace(" ", "")
-    return compact_a in compact_b or compact_b in compact_a
+    if compact_a in compact_b or compact_b in compact_a:
+        return True
+    shared = set(a.split()) & set(b.split())
+    return any(len(w) > 1 and w not in GENERIC_KEYWORDS for w in shared)
 
 
 # ------------------------------------------------------------------ stories
