@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from prism.admin.errors import KoreanErrorPagesMixin
@@ -51,6 +51,8 @@ class ArticleSummaryInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
     form = ArticleAdminForm
+    # Links typed without a scheme are news sites: https (Django 6's default too).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "headline",
         "kind",
