@@ -67,7 +67,7 @@ test-postgres: install check-java
 bench-deps: install
 	$(PIP) install --quiet --no-deps -r requirements-bench.txt
 
-BENCHMARKS := summarize_quality summarize_speed abstractive_cost generation_scale site_load load \
+BENCHMARKS := briefing_quality summarize_quality summarize_speed abstractive_cost generation_scale site_load load \
 	grounding composer_cost
 bench: bench-deps check-java
 	@for name in $(BENCHMARKS); do \
