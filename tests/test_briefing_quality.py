@@ -82,6 +82,19 @@ def test_article_kinds(headline, section, body, kind):
     assert classify_article(headline, body, section).kind == kind
 
 
+def test_an_imported_qa_piece_is_an_interview_though_its_markers_are_cleaned():
+    from prism.ingest.base import build_article
+
+    parsed = build_article(
+        headline="관세 궁금증",
+        body_raw="관세를 정리했다. Q. 왜 유예했나 A. 시장 때문이다. "
+        "Q. 다음 조치는 A. 협상이 이어질 전망이다.",
+        location="record 1",
+    )
+    assert "Q." not in parsed.body
+    assert parsed.kind == "interview"
+
+
 def test_qa_markers_become_a_question_line_and_an_answer():
     body = clean_body(
         "관세를 Q&A로 정리했다. Q. 유연성 강조한 속내는 A. 애플을 언급한 발언이다. "

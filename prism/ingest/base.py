@@ -134,8 +134,9 @@ def build_article(
     problem = record_problem(body_raw=body_raw, published_at=published_at, **values)
     if problem:
         raise RecordError(problem)
+    # The raw text still has the Q./A. markers the cleaner turns into lines.
     kind = classify_article(
-        values["headline"], cleaned.body, values["section"], values["subsection"]
+        values["headline"], body_raw, values["section"], values["subsection"]
     ).kind
     return ParsedArticle(
         body_raw=body_raw,

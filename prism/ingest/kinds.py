@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from prism.nlp.korean import is_first_person
+
 NEWS = "news"
 ANALYSIS = "analysis"
 OPINION = "opinion"
@@ -47,10 +49,8 @@ FURNITURE_TAG = re.compile(
     r"^\s*(?:[\[【<](?:인사|부고|부음|알림|사고|정정|바로잡습니다|게시판|오늘의\s*운세|"
     r"날씨|포토)[\]】>]|Skip to main content)"
 )
-FIRST_PERSON = re.compile(
-    r"(?:^|\s)(?:필자|나는|내가|나의|우리는\s.{0,20}?(?:해야|필요)|기자는)(?:\s|$)|"
-    r"(?:밀려왔다|느꼈다|생각한다|기대한다|바란다|바라본다)\.?$"
-)
+# "우리는 …해야 한다": the paper arguing, on top of the writer's own voice.
+ADVOCACY = re.compile(r"(?:^|\s)우리는\s.{0,20}?(?:해야|필요)")
 
 
 @dataclass(frozen=True)
@@ -88,5 +88,9 @@ def classify_article(
 def opinion_voice(body: str) -> bool:
     """True when several sentences speak in the writer's own voice."""
     sentences = re.split(r"(?<=다)\.\s+", body)
-    voiced = sum(1 for sentence in sentences if FIRST_PERSON.search(sentence))
+    voiced = sum(
+        1
+        for sentence in sentences
+        if is_first_person(sentence) or ADVOCACY.search(sentence)
+    )
     return voiced >= 3 and voiced / max(len(sentences), 1) >= 0.1
