@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+from prism.nlp.backends import build_backend
 
 BACKENDS = {
     "openai": "prism.composers.openai_compatible.OpenAICompatibleComposer",
@@ -82,28 +83,16 @@ def clear_composers() -> None:
 
 
 def _build(name: str, options: dict[str, Any]) -> Composer:
-    path = BACKENDS.get(name.lower(), name)
-    if "." not in path:
-        raise ComposerConfigurationError(
-            f"Unknown composer backend {name!r}: use 'extractive', 'openai', "
-            "'transformers' or the dotted path of a class with complete()."
-        )
-    module_name, _, class_name = path.rpartition(".")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as exc:
-        raise ComposerConfigurationError(
-            f"Cannot import composer backend {path!r}: {exc}"
-        ) from exc
-    try:
-        composer = cls(**options)
-    except TypeError as exc:
-        raise ComposerConfigurationError(
-            f"Composer backend {path!r} does not accept options {sorted(options)}: "
-            f"{exc}"
-        ) from exc
-    if not isinstance(composer, Composer):
-        raise ComposerConfigurationError(
-            f"{path!r} is not a composer: it needs backend, model_name and complete()."
-        )
-    return composer
+    return build_backend(
+        name,
+        options,
+        backends=BACKENDS,
+        kind="composer",
+        protocol=Composer,
+        error=ComposerConfigurationError,
+        unknown_hint=(
+            "use 'extractive', 'openai', 'transformers' or the dotted path of a "
+            "class with complete()."
+        ),
+        protocol_hint="backend, model_name and complete()",
+    )

@@ -8,13 +8,13 @@ process per configuration, so a model is loaded at most once per worker.
 
 from __future__ import annotations
 
-import importlib
 import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from prism.nlp.backends import build_backend
 from prism.nlp.sentences import Sentence
 
 BACKENDS = {
@@ -100,29 +100,18 @@ def clear_summarizers() -> None:
 
 
 def _build(name: str, options: dict[str, Any]) -> Summarizer:
-    path = BACKENDS.get(name.lower(), name)
-    if "." not in path:
-        raise SummarizerConfigurationError(
-            f"Unknown summarizer backend {name!r}: use 'extractive', 'transformers' or "
-            "the dotted path of a class such as 'myproject.summaries.MySummarizer'."
-        )
-    module_name, _, class_name = path.rpartition(".")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as exc:
-        raise SummarizerConfigurationError(
-            f"Cannot import summarizer backend {path!r}: {exc}"
-        ) from exc
-    try:
-        summarizer = cls(**options)
-    except TypeError as exc:
-        raise SummarizerConfigurationError(
-            f"Summarizer backend {path!r} does not accept options "
-            f"{sorted(options)}: {exc}"
-        ) from exc
-    if not isinstance(summarizer, Summarizer):
-        raise SummarizerConfigurationError(
-            f"{path!r} is not a summarizer: it needs backend, model_name, "
-            "model_version, summarize() and summarize_batch()."
-        )
-    return summarizer
+    return build_backend(
+        name,
+        options,
+        backends=BACKENDS,
+        kind="summarizer",
+        protocol=Summarizer,
+        error=SummarizerConfigurationError,
+        unknown_hint=(
+            "use 'extractive', 'transformers' or the dotted path of a class such "
+            "as 'myproject.summaries.MySummarizer'."
+        ),
+        protocol_hint=(
+            "backend, model_name, model_version, summarize() and summarize_batch()"
+        ),
+    )
