@@ -677,3 +677,12 @@ def test_buttons_on_a_read_only_briefing_post_their_own_forms(client, generated,
     assert response.status_code == 302
     briefing.refresh_from_db()
     assert briefing.status == S.DRAFT
+
+
+def test_a_missing_briefing_is_said_in_plain_korean(client, editor):
+    client.force_login(editor)
+    response = client.get("/admin/prism/briefing/999999/change/", follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "찾는 브리핑이(가) 없습니다" in page
+    assert "지닌" not in page and "/가 존재하지" not in page

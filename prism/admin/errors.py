@@ -6,8 +6,9 @@ import functools
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from prism.services.editing import PersonEditedPart
 from prism.services.workflow import (
@@ -86,6 +87,16 @@ class KoreanErrorPagesMixin:
 
     def delete_view(self, request, *args, **kwargs):
         return korean_errors(super().delete_view)(request, *args, **kwargs)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django's own message glues particles onto the model name ("지닌브리핑이/가").
+        messages.warning(
+            request,
+            f"찾는 {opts.verbose_name}이(가) 없습니다. 이미 삭제되었을 수 있습니다.",
+        )
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        )
 
 
 class ReadOnlyAdminMixin(KoreanErrorPagesMixin):
