@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from prism.admin.errors import KoreanErrorPagesMixin
@@ -17,9 +15,8 @@ from prism.admin.filters import (
     SimpleFilter,
 )
 from prism.admin.forms import ArticleAdminForm
-from prism.ingest import content_hash
 from prism.models import Article, ArticleSummary, ReaderType
-from prism.services.articles import after_import
+from prism.services.articles import article_update
 
 
 class NearDuplicateFilter(SimpleFilter):
@@ -110,16 +107,8 @@ class ArticleAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
     def is_original(self, obj: Article) -> bool:
         return obj.duplicate_of_id is None
 
-    def save_model(self, request, obj, form, change):
-        if not change or "body" in form.changed_data:
-            obj.content_hash = content_hash(obj.body)
-        if "kind" in form.changed_data:
-            # A person decided: a re-import never classifies this article again.
-            obj.kind_confirmed = True
-        super().save_model(request, obj, form, change)
-        if not change or {"body", "headline"} & set(form.changed_data):
-            # A corrected text gets a new 핵심 요약 and index, as after an import.
-            transaction.on_commit(partial(after_import, [obj.pk]))
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        article_update(article=obj, user=request.user)
 
 
 @admin.register(ReaderType)

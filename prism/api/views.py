@@ -43,12 +43,10 @@ from prism.api.serializers import (
     ReaderTypeSerializer,
 )
 from prism.api.throttling import PrismAnonRateThrottle, PrismUserRateThrottle
-from prism.ingest import ParseResult
 from prism.ingest.base import RecordError
-from prism.ingest.records import record_to_article
 from prism.models import Article, Briefing, ReaderType, Subscriber
 from prism.page_cache import PAGE_CACHE_SECONDS, published_stamp
-from prism.services.articles import articles_import
+from prism.services.articles import RecordsRejected, articles_import_records
 from prism.services.live import live_view
 from prism.services.subscribers import subscriber_ensure, subscriber_update
 
@@ -72,7 +70,7 @@ class PlainTextRenderer(BaseRenderer):
         return str(detail).encode(self.charset)
 
 
-class PrismAPIView:
+class PrismAPIMixin:
     """Authentication, throttling and pagination shared by every PRISM endpoint.
 
     Set here rather than in the host's settings so the app behaves the same in any
@@ -92,7 +90,7 @@ class PrismAPIView:
         return super().handle_exception(exc)
 
 
-class ReaderTypeViewSet(PrismAPIView, viewsets.ReadOnlyModelViewSet):
+class ReaderTypeViewSet(PrismAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Active reader types (독자 유형), looked up by slug."""
 
     serializer_class = ReaderTypeSerializer
@@ -121,7 +119,7 @@ class ReaderTypeViewSet(PrismAPIView, viewsets.ReadOnlyModelViewSet):
         },
     ),
 )
-class BriefingViewSet(PrismAPIView, viewsets.ReadOnlyModelViewSet):
+class BriefingViewSet(PrismAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Briefings: published ones for everybody, every state for the newsroom."""
 
     permission_classes = [AllowAny]
@@ -206,7 +204,7 @@ ARTICLE_IMPORT_REQUEST = PolymorphicProxySerializer(
     ),
 )
 class ArticleViewSet(
-    PrismAPIView,
+    PrismAPIMixin,
     mixins.CreateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
@@ -232,29 +230,18 @@ class ArticleViewSet(
                 f"({len(records)}개를 보냄).",
                 [],
             )
-        result = ParseResult(format="api")
-        errors = []
-        source = _source_for(request)
-        for index, record in enumerate(records):
-            serializer = ArticleInputSerializer(data=record)
-            if not serializer.is_valid():
-                errors.append({"index": index, "detail": _flatten(serializer.errors)})
-                continue
-            try:
-                parsed = record_to_article(
-                    serializer.validated_data,
-                    location=f"record {index}",
-                    source=source,
-                )
-            except RecordError as error:
-                errors.append({"index": index, "detail": str(error)})
-                continue
-            result.articles.append(parsed)
-        if errors:
+        try:
+            report = articles_import_records(
+                records=records, source=_source_for(request), check=_validated
+            )
+        except RecordsRejected as rejected:
+            errors = [
+                {"index": index, "detail": reason}
+                for index, reason in rejected.problems
+            ]
             return _import_error(
                 "잘못된 기사가 있어 아무것도 저장하지 않았습니다.", errors
             )
-        report = articles_import(result=result, source=source)
         body = ArticleImportReportSerializer(report).data
         created = status.HTTP_201_CREATED if report.created else status.HTTP_200_OK
         return Response(body, status=created)
@@ -263,6 +250,14 @@ class ArticleViewSet(
 def _source_for(request) -> str:
     """Articles without a ``source`` are credited to the pushing account."""
     return f"api:{request.user.get_username()}"[:100]
+
+
+def _validated(record: object) -> dict:
+    """One pushed record checked by the API's schema; RecordError says what is wrong."""
+    serializer = ArticleInputSerializer(data=record)
+    if not serializer.is_valid():
+        raise RecordError(_flatten(serializer.errors))
+    return serializer.validated_data
 
 
 def _flatten(errors: dict) -> str:
@@ -280,7 +275,7 @@ def _import_error(detail: str, errors: list[dict]) -> Response:
     )
 
 
-class MeView(PrismAPIView, generics.RetrieveUpdateAPIView):
+class MeView(PrismAPIMixin, generics.RetrieveUpdateAPIView):
     """The signed-in person's own profile: reader types followed, digest opt-in."""
 
     serializer_class = MeSerializer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 
 from prism.ingest.base import IngestError, ParseResult, RecordError, RejectedRecord
 from prism.ingest.records import record_to_article
@@ -45,9 +46,32 @@ def parse_json(text: str, *, source: str = "", name: str = "<input>") -> ParseRe
         raise IngestError("기사 목록(JSON 배열)이 아닙니다", name=name)
     if not data:
         raise IngestError("기사가 하나도 없습니다(빈 목록)", name=name)
-    result = ParseResult(format="json")
-    for number, record in enumerate(data, start=1):
-        _collect(result, record, f"record {number}", source)
+    return parse_records(data, source=source)
+
+
+def parse_records(
+    records: Iterable[object],
+    *,
+    source: str = "",
+    format: str = "json",
+    start: int = 1,
+    check: Callable[[object], object] | None = None,
+) -> ParseResult:
+    """Records already read (a JSON list, an API request body) as a ParseResult.
+
+    Each is located as ``record N``, counting from ``start``; ``check`` may vet or
+    reshape a record first and refuses one by raising RecordError.
+    """
+    result = ParseResult(format=format)
+    for number, record in enumerate(records, start=start):
+        location = f"record {number}"
+        try:
+            if check is not None:
+                record = check(record)
+        except RecordError as error:
+            result.rejected.append(RejectedRecord(location, str(error)))
+            continue
+        _collect(result, record, location, source)
     return result
 
 

@@ -1,4 +1,5 @@
-"""Importing parsed articles into the database; exact and near-duplicate handling."""
+"""Importing parsed articles into the database; exact and near-duplicate handling;
+an editor's correction of one article."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,8 +24,10 @@ from prism.ingest import (
     RejectedRecord,
     content_hash,
 )
+from prism.ingest.json_records import parse_records
 from prism.ingest.validation import published_at_problem
 from prism.models import Article
+from prism.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +150,91 @@ def articles_import(
             raise ImportInterrupted(error, report=report, stored=begin) from error
         _merge(report, batch_report)
     return report
+
+
+class RecordsRejected(Exception):
+    """Some pushed records were bad, so none was stored.
+
+    ``problems`` lists ``(index, reason)`` for each bad record, index counting from 0.
+    """
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        super().__init__(f"{len(problems)} record(s) rejected")
+        self.problems = problems
+
+
+def articles_import_records(
+    *,
+    records: Sequence[object],
+    source: str,
+    check: Callable[[object], object] | None = None,
+) -> ImportReport:
+    """Store records of the import schema (a CMS push) all together, or none.
+
+    They are read like a JSON input of ``prism_import`` (``check`` may vet each one
+    first by raising RecordError) and stored in one transaction; any bad record
+    raises :class:`RecordsRejected` naming every bad one, and nothing is stored.
+    """
+    result = parse_records(records, source=source, format="api", start=0, check=check)
+    if result.rejected:
+        index_of = {f"record {index}": index for index in range(len(records))}
+        raise RecordsRejected(
+            [(index_of[record.location], record.reason) for record in result.rejected]
+        )
+    return articles_import(result=result, source=source)
+
+
+ARTICLE_EDITED = "article_edited"
+
+
+@transaction.atomic
+def article_update(*, article: Article, user: AbstractBaseUser | None) -> Article:
+    """Save an editor's changes to ``article`` (a new article when it has no pk).
+
+    A changed body is hashed again (and refused when another article has that
+    text), a changed kind is the editor's from then on (a re-import never classifies
+    it again), and a new or corrected text gets a new 핵심 요약 and index once the
+    change has committed, as after an import.
+    """
+    created = article.pk is None
+    stored = Article() if created else Article.objects.get(pk=article.pk)
+    changed = [
+        field.attname
+        for field in Article._meta.concrete_fields
+        if field.editable
+        and not field.primary_key
+        and getattr(article, field.attname) != getattr(stored, field.attname)
+    ]
+    if created or "body" in changed:
+        article.content_hash = content_hash(article.body)
+        _check_body_free(article)
+    if "kind" in changed:
+        article.kind_confirmed = True
+    article.save()
+    audit_record(
+        briefing=None,
+        action=ARTICLE_EDITED,
+        actor=user,
+        data={"article": article.pk, "created": created, "fields": changed},
+    )
+    if created or {"body", "headline"} & set(changed):
+        transaction.on_commit(functools.partial(after_import, [article.pk]))
+    return article
+
+
+def _check_body_free(article: Article) -> None:
+    """Refuse a body that another stored article already has."""
+    taken = (
+        Article.objects.filter(content_hash=article.content_hash)
+        .exclude(pk=article.pk)
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            "같은 본문의 기사가 이미 있습니다: %(headline)s (#%(pk)s)",
+            params={"headline": taken.headline, "pk": taken.pk},
+            code="duplicate_body",
+        )
 
 
 def _import_batch(
