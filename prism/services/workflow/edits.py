@@ -1,0 +1,294 @@
+"""Edits of a briefing's text: saves, corrections and restored revisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from prism.conf import prism_settings
+from prism.models import Briefing, BriefingItem, BriefingRevision, BriefingSection
+from prism.services.audit import audit_record
+from prism.services.edit_metrics import briefing_edit_metrics
+from prism.services.revisions import revision_create, snapshot_apply
+from prism.services.workflow.errors import (
+    EditConflict,
+    IllegalTransition,
+    PublishGuardError,
+    WorkflowError,
+)
+from prism.services.workflow.locking import (
+    _begin,
+    _check_permission,
+    _lock,
+    _sync,
+)
+from prism.services.workflow.rules import (
+    EDITABLE_FIELDS,
+    EDITABLE_STATES,
+    ITEM_EDITABLE_FIELDS,
+    Status,
+    publish_problems,
+)
+
+# --- edits ------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """Browsers post textareas with CRLF line ends; store LF like the generator."""
+    return str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _apply_edit(locked: Briefing, data: dict[str, Any]) -> list[str]:
+    """Write ``data`` onto the locked briefing; return the names of changed parts."""
+    changed: list[str] = []
+    update_fields: list[str] = []
+    for field in EDITABLE_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if field == "keywords":
+            value = [str(k).strip() for k in (value or []) if str(k).strip()]
+        else:
+            value = _text(value)
+        if getattr(locked, field) != value:
+            setattr(locked, field, value)
+            update_fields.append(field)
+            changed.append(field)
+    if update_fields:
+        locked.save(update_fields=update_fields)
+    if "sections" in data:
+        sections = {
+            s.position: s for s in BriefingSection.objects.filter(briefing=locked)
+        }
+        for entry in data["sections"]:
+            section = sections.get(entry.get("position"))
+            if section is None:
+                raise WorkflowError(
+                    f"{entry.get('position')}번째 주제 섹션이 없습니다."
+                )
+            fields = [
+                f
+                for f in ("heading", "body")
+                if f in entry and _text(entry[f]) != getattr(section, f)
+            ]
+            for f in fields:
+                setattr(section, f, _text(entry[f]))
+            if fields:
+                section.save(update_fields=fields)
+                changed.extend(f"section{section.position}.{f}" for f in fields)
+    if "items" in data:
+        items = {i.rank: i for i in BriefingItem.objects.filter(briefing=locked)}
+        for entry in data["items"]:
+            item = items.get(entry.get("rank"))
+            if item is None:
+                raise WorkflowError(f"{entry.get('rank')}번 기사가 없습니다.")
+            fields = [
+                f
+                for f in ITEM_EDITABLE_FIELDS
+                if f in entry and _text(entry[f]) != getattr(item, f)
+            ]
+            if "group" in fields and entry["group"] not in BriefingItem.Group.values:
+                raise WorkflowError(f"{item.rank}번 기사의 구분 값이 잘못되었습니다.")
+            for f in fields:
+                setattr(item, f, _text(entry[f]))
+            if fields:
+                item.save(update_fields=fields)
+                changed.extend(f"item{item.rank}.{f}" for f in fields)
+            if "related_article_ids" in entry:
+                wanted = sorted({int(pk) for pk in entry["related_article_ids"]})
+                current = sorted(item.related_articles.values_list("pk", flat=True))
+                if wanted != current:
+                    item.related_articles.set(wanted)
+                    changed.append(f"item{item.rank}.related_articles")
+    return changed
+
+
+def _check_version(locked: Briefing, base_version: int | None) -> None:
+    if base_version is None or int(base_version) != locked.version:
+        raise EditConflict(
+            base_version=int(base_version or 0), current_version=locked.version
+        )
+
+
+def _new_version_after_edit(
+    locked: Briefing,
+    *,
+    user,
+    kind: str,
+    comment: str,
+    action_code: str,
+    data: dict[str, Any],
+) -> BriefingRevision:
+    """Bump the version, re-bind or reset approval, snapshot and audit."""
+    source = locked.status
+    locked.version += 1
+    locked.human_edited = True
+    approval_reset = False
+    if locked.status in (Status.APPROVED, Status.SCHEDULED):
+        if prism_settings.EDIT_RESETS_APPROVAL:
+            # The approval covered the previous version only: review again.
+            locked.status = Status.IN_REVIEW
+            locked.publish_at = None
+            approval_reset = True
+        else:
+            locked.approved_version = locked.version
+    # The quality report follows the text the editor now has in front of them.
+    from prism.services.quality import briefing_quality_report
+
+    locked.quality_findings = briefing_quality_report(locked)
+    locked.save(
+        update_fields=[
+            "version",
+            "human_edited",
+            "status",
+            "publish_at",
+            "approved_version",
+            "quality_findings",
+            "updated_at",
+        ]
+    )
+    revision = revision_create(briefing=locked, kind=kind, author=user, comment=comment)
+    audit_record(
+        briefing=locked,
+        action=action_code,
+        actor=user,
+        revision=revision,
+        comment=comment,
+        data={"from_version": locked.version - 1, "version": locked.version} | data,
+    )
+    if approval_reset:
+        audit_record(
+            briefing=locked,
+            action="approval_reset",
+            actor=user,
+            revision=revision,
+            comment="승인 후 수정되어 다시 검토가 필요합니다.",
+            data={"from": source, "to": locked.status, "version": locked.version},
+        )
+    return revision
+
+
+@transaction.atomic
+def briefing_save_edit(
+    *,
+    briefing: Briefing,
+    user,
+    data: dict[str, Any],
+    base_version: int | None,
+    comment: str = "",
+) -> Briefing:
+    """Save a person's edit made on ``base_version``; refuse it if that is outdated.
+
+    ``data`` holds any of EDITABLE_FIELDS, ``sections`` ([{position, heading, body}])
+    and ``items`` ([{rank, headline, summary, group, related_article_ids}]).
+    """
+    _check_permission(user, "change_briefing", "브리핑 수정")
+    locked = _lock(briefing)
+    if locked.status == Status.PUBLISHED:
+        raise IllegalTransition(
+            "발행된 브리핑은 정정(정정 안내 포함)으로만 수정할 수 있습니다."
+        )
+    if locked.status not in EDITABLE_STATES:
+        raise IllegalTransition(
+            f"‘{Status(locked.status).label}’ 상태의 브리핑은 수정할 수 없습니다."
+        )
+    _check_version(locked, base_version)
+    changed = _apply_edit(locked, data)
+    if changed:
+        _new_version_after_edit(
+            locked,
+            user=user,
+            kind=BriefingRevision.Kind.EDITED,
+            comment=comment,
+            action_code="edited",
+            data={"parts": changed},
+        )
+    _sync(briefing, locked)
+    return briefing
+
+
+@transaction.atomic
+def briefing_correct(
+    *,
+    briefing: Briefing,
+    user,
+    data: dict[str, Any],
+    base_version: int | None,
+    correction_note: str,
+) -> Briefing:
+    """published → published: a new live revision plus a public correction note."""
+    locked = _begin(briefing, user, "correct", correction_note)
+    _check_permission(user, "change_briefing", "브리핑 수정")
+    _check_version(locked, base_version)
+    changed = _apply_edit(locked, data)
+    note = _text(correction_note).strip()
+    if note != locked.correction_note:
+        locked.correction_note = note
+        locked.save(update_fields=["correction_note"])
+        changed.append("correction_note")
+    problems = publish_problems(locked)
+    if problems:
+        raise PublishGuardError(problems)
+    locked.version += 1
+    locked.human_edited = True
+    # The chief editor's correction is itself the approval of the new version.
+    locked.approved_version = locked.version
+    locked.save(
+        update_fields=["version", "human_edited", "approved_version", "updated_at"]
+    )
+    revision = revision_create(
+        briefing=locked,
+        kind=BriefingRevision.Kind.CORRECTED,
+        author=user,
+        comment=note,
+    )
+    locked.live_revision = revision
+    locked.save(update_fields=["live_revision"])
+    audit_record(
+        briefing=locked,
+        action="corrected",
+        actor=user,
+        revision=revision,
+        comment=note,
+        data={
+            "parts": changed,
+            "from_version": locked.version - 1,
+            "version": locked.version,
+            "edit_metrics": briefing_edit_metrics(locked),
+        },
+    )
+    _sync(briefing, locked)
+    return briefing
+
+
+@transaction.atomic
+def revision_restore(
+    *, briefing: Briefing, user, number: int, base_version: int | None
+) -> BriefingRevision:
+    """Write an old revision's content back as a new revision (history is kept)."""
+    _check_permission(user, "change_briefing", "브리핑 수정")
+    locked = _lock(briefing)
+    if locked.status not in EDITABLE_STATES:
+        raise IllegalTransition(
+            f"‘{Status(locked.status).label}’ 상태에서는 "
+            "이전 버전을 복원할 수 없습니다."
+        )
+    _check_version(locked, base_version)
+    old = locked.revisions.filter(number=number).first()
+    if old is None:
+        raise WorkflowError(f"v{number} 리비전이 없습니다.")
+    content = dict(old.content)
+    # A restore never touches the public correction note.
+    content.pop("correction_note", None)
+    snapshot_apply(briefing=locked, content=content)
+    revision = _new_version_after_edit(
+        locked,
+        user=user,
+        kind=BriefingRevision.Kind.RESTORED,
+        comment=f"v{number}에서 복원",
+        action_code="revision_restored",
+        data={"restored_from": number},
+    )
+    _sync(briefing, locked)
+    return revision
