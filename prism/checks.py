@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from django.apps import apps
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import connections
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode, ExtendsNode
 
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 # SQLite before 3.51.3 can corrupt a WAL database when one connection resets the WAL
@@ -101,3 +108,148 @@ def check_sqlite_library(app_configs, databases=None, **kwargs):
             id="prism.W003",
         )
     ]
+
+
+# --- what a host project must give PRISM -------------------------------------------
+
+# The apps PRISM's models, admin, views and API import from or render templates of,
+# with what each is for (the check's hint tells a host why it is needed).
+REQUIRED_APPS = {
+    "django.contrib.admin": "the editorial desk and the audit log",
+    "django.contrib.auth": "editors, chief editors and subscribers",
+    "django.contrib.contenttypes": "permissions and the audit log",
+    "django.contrib.sessions": "signed-in readers' pages",
+    "django.contrib.messages": "the notices on the site and in the desk",
+    "django.contrib.sitemaps": "sitemap.xml",
+    "rest_framework": "the REST API",
+    "rest_framework.authtoken": "API tokens",
+    "django_filters": "the API's filters",
+    "drf_spectacular": "the API schema and its docs page",
+}
+SIDECAR_APP = "drf_spectacular_sidecar"
+BASE_TEMPLATE = "base.html"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+EXTENDS_BASE = re.compile(r"{%\s*extends\s+[\"']base\.html[\"']\s*%}")
+
+
+@register()
+def check_task_queue_installed(app_configs, **kwargs):
+    """Error when django-q2, which runs PRISM's background work, is not installed."""
+    if apps.is_installed("django_q"):
+        return []
+    return [
+        Error(
+            "'django_q' is not in INSTALLED_APPS.",
+            hint=(
+                "PRISM runs summaries, the morning generation, scheduled publishing "
+                "and the e-mail digest on django-q2: add 'django_q' to "
+                "INSTALLED_APPS, set Q_CLUSTER and run `manage.py qcluster`."
+            ),
+            id="prism.E001",
+        )
+    ]
+
+
+@register()
+def check_required_apps_installed(app_configs, **kwargs):
+    """Error for each app PRISM builds on that the host did not install."""
+    required = dict(REQUIRED_APPS)
+    spectacular = getattr(settings, "SPECTACULAR_SETTINGS", {}) or {}
+    if "SIDECAR" in spectacular.values():
+        required[SIDECAR_APP] = "the API docs page's assets (SPECTACULAR_SETTINGS)"
+    return [
+        Error(
+            f"'{name}' is not in INSTALLED_APPS.",
+            hint=f"PRISM needs it for {purpose}: add '{name}' to INSTALLED_APPS.",
+            obj=name,
+            id="prism.E002",
+        )
+        for name, purpose in required.items()
+        if not apps.is_installed(name)
+    ]
+
+
+@register(Tags.templates)
+def check_base_template(app_configs, **kwargs):
+    """Warn when there is no ``base.html`` or it lacks blocks PRISM's pages fill."""
+    try:
+        base = get_template(BASE_TEMPLATE)
+    except TemplateDoesNotExist:
+        return [
+            Warning(
+                "No template 'base.html' was found.",
+                hint=(
+                    "PRISM's pages extend your site's base.html: add one to a "
+                    "folder in TEMPLATES['DIRS'] with the blocks "
+                    f"{_block_list(_blocks_prism_fills())}."
+                ),
+                id="prism.W004",
+            )
+        ]
+    except TemplateSyntaxError:
+        return []  # Rendering any page shows the error itself.
+    defined = _blocks_defined(base)
+    if defined is None:  # Not a Django template (Jinja2): its blocks are not ours.
+        return []
+    missing = [name for name in _blocks_prism_fills() if name not in defined]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"base.html does not define {_block_list(missing)}.",
+            hint=(
+                "PRISM's pages put their content there, which is lost without "
+                f"them: add {_block_list(missing)} to base.html."
+            ),
+            obj=base.origin.name if getattr(base, "origin", None) else BASE_TEMPLATE,
+            id="prism.W005",
+        )
+    ]
+
+
+def _blocks_prism_fills() -> list[str]:
+    """The top-level blocks of PRISM's templates that extend base.html, sorted."""
+    names: set[str] = set()
+    for path in sorted(TEMPLATES_DIR.rglob("*.html")):
+        if not EXTENDS_BASE.search(path.read_text(encoding="utf-8")):
+            continue
+        try:  # By name, so a template the host overrides counts as overridden.
+            template = get_template(path.relative_to(TEMPLATES_DIR).as_posix())
+        except (TemplateDoesNotExist, TemplateSyntaxError):
+            continue
+        nodelist = getattr(getattr(template, "template", None), "nodelist", None)
+        for extends in nodelist.get_nodes_by_type(ExtendsNode) if nodelist else ():
+            if _constant_parent(extends) == BASE_TEMPLATE:
+                names.update(
+                    node.name
+                    for node in extends.nodelist
+                    if isinstance(node, BlockNode)
+                )
+    return sorted(names)
+
+
+def _blocks_defined(template, depth: int = 0) -> set[str] | None:
+    """Every block ``template`` and the templates it extends define (None: not ours)."""
+    nodelist = getattr(getattr(template, "template", None), "nodelist", None)
+    if nodelist is None:
+        return None
+    names = {node.name for node in nodelist.get_nodes_by_type(BlockNode)}
+    for extends in nodelist.get_nodes_by_type(ExtendsNode):
+        parent = _constant_parent(extends)
+        if parent is None or depth > 10:
+            continue
+        try:
+            names |= _blocks_defined(get_template(parent), depth + 1) or set()
+        except (TemplateDoesNotExist, TemplateSyntaxError):
+            continue
+    return names
+
+
+def _constant_parent(extends: ExtendsNode) -> str | None:
+    """The parent's name of ``{% extends "name" %}`` (None for a variable)."""
+    parent = getattr(extends.parent_name, "var", None)
+    return str(parent) if isinstance(parent, str) else None
+
+
+def _block_list(names: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names)
