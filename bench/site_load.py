@@ -194,43 +194,34 @@ def create_briefing(reader_type, edition_date: dt.date) -> None:
     """A published briefing shaped like the real ones: 3 sections, 6 items."""
     from django.utils import timezone
 
-    from prism.conf import prism_settings
-    from prism.models import Article, Briefing, BriefingItem, BriefingSection
+    from prism.models import Article
+    from tests.helpers.factories import briefing_create
 
-    briefing = Briefing.objects.create(
+    articles = []
+    for _ in range(6):
+        number = next(ARTICLE_NUMBERS)
+        articles.append(
+            Article.objects.create(
+                headline=f"기사 {number}: 반도체 수출 석 달째 증가",
+                body_raw=BODY,
+                body=BODY,
+                url=f"https://news.example.com/{number}",
+                published_at=timezone.now(),
+                content_hash=f"{number:064d}",
+            )
+        )
+    briefing_create(
         reader_type=reader_type,
-        edition_date=edition_date,
         status="published",
+        articles=articles,
+        section_body=LEAD,
+        summary=SUMMARY,
+        edition_date=edition_date,
         published_at=timezone.now(),
         headline=f"{reader_type.name} 브리핑 {edition_date}",
-        header_line=prism_settings.HEADER_LINE,
-        editors_note=prism_settings.EDITORS_NOTE,
         lead=LEAD,
         keywords=["경량 AI 모델", "46파이 배터리", "B2B AI 시장", "특화 분야", "규제"],
-        footer=prism_settings.footer,
     )
-    for position in range(1, 4):
-        BriefingSection.objects.create(
-            briefing=briefing, position=position, heading=f"주제 {position}", body=LEAD
-        )
-    for rank in range(1, 7):
-        number = next(ARTICLE_NUMBERS)
-        article = Article.objects.create(
-            headline=f"기사 {number}: 반도체 수출 석 달째 증가",
-            body_raw=BODY,
-            body=BODY,
-            url=f"https://news.example.com/{number}",
-            published_at=timezone.now(),
-            content_hash=f"{number:064d}",
-        )
-        BriefingItem.objects.create(
-            briefing=briefing,
-            rank=rank,
-            group="interest" if rank <= 3 else "reference",
-            article=article,
-            headline=article.headline,
-            summary=SUMMARY,
-        )
 
 
 def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:

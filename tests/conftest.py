@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import http.server
-import itertools
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,35 +11,15 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from prism.conf import prism_settings
-from prism.models import Article, Briefing, BriefingItem, BriefingSection, ReaderType
-
-_counter = itertools.count(1)
+from prism.models import Briefing, ReaderType
+from tests.helpers.browser import CHROMIUM
+from tests.helpers.factories import NUMBERS, article_create, briefing_create
 
 
 @pytest.fixture
 def make_article(db):
     """Create an Article with sensible defaults; pass fields to override."""
-
-    def factory(**fields) -> Article:
-        number = next(_counter)
-        body = fields.pop(
-            "body",
-            f"테스트 기사 {number}의 본문입니다. 한국은행이 기준금리를 동결했다. "
-            "시장에서는 연내 인하 가능성을 점치고 있다.",
-        )
-        defaults = {
-            "headline": f"테스트 기사 {number}",
-            "body_raw": body,
-            "body": body,
-            "section": "경제·금융",
-            "published_at": timezone.now() - dt.timedelta(hours=2),
-            "content_hash": hashlib.sha256(f"{body}{number}".encode()).hexdigest(),
-        }
-        defaults.update(fields)
-        return Article.objects.create(**defaults)
-
-    return factory
+    return article_create
 
 
 @pytest.fixture
@@ -52,41 +29,12 @@ def reader_type(db) -> ReaderType:
 
 
 @pytest.fixture
-def make_briefing(db, make_article, reader_type):
+def make_briefing(db, reader_type):
     """Create a complete briefing (3 sections, 6 items) in the given status."""
 
     def factory(status: str = Briefing.Status.DRAFT, **fields) -> Briefing:
-        defaults = {
-            "reader_type": reader_type,
-            "edition_date": timezone.localdate(),
-            "status": status,
-            "headline": "오늘의 CEO 브리핑",
-            "header_line": prism_settings.HEADER_LINE,
-            "editors_note": prism_settings.EDITORS_NOTE,
-            "lead": "첫 번째 리드 문단이다.\n\n두 번째 리드 문단이다.",
-            "keywords": ["AI 반도체", "금리", "수출", "투자", "배터리"],
-            "footer": prism_settings.footer,
-        }
-        defaults.update(fields)
-        briefing = Briefing.objects.create(**defaults)
-        for position in range(1, 4):
-            BriefingSection.objects.create(
-                briefing=briefing,
-                position=position,
-                heading=f"주제 {position}",
-                body=f"주제 {position}에 대한 문단이다.",
-            )
-        for rank in range(1, 7):
-            article = make_article()
-            BriefingItem.objects.create(
-                briefing=briefing,
-                rank=rank,
-                group="interest" if rank <= 3 else "reference",
-                article=article,
-                headline=article.headline,
-                summary=f"{rank}번 기사의 요약이다. 두 번째 문장이다. 끝 문장이다.",
-            )
-        return briefing
+        fields.setdefault("reader_type", reader_type)
+        return briefing_create(status=status, **fields)
 
     return factory
 
@@ -163,7 +111,7 @@ def make_role_user(db):
     }
 
     def factory(role: str, **fields):
-        number = next(_counter)
+        number = next(NUMBERS)
         username = fields.pop("username", f"{role}{number}@example.com")
         user = get_user_model().objects.create_user(
             username=username,
@@ -414,18 +362,6 @@ def task_queue(db):
         return taken
 
     return take
-
-
-# Debian's Chromium, driven through Playwright (its own browser download does not work
-# on the newsroom's machines); browser tests are skipped with the install command.
-CHROMIUM = Path(os.environ.get("PRISM_CHROMIUM", "/usr/bin/chromium"))
-requires_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=(
-        f"Chromium not found at {CHROMIUM}: install it with "
-        "`sudo apt-get install -y chromium` (or set PRISM_CHROMIUM)"
-    ),
-)
 
 
 @pytest.fixture

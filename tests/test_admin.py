@@ -17,7 +17,7 @@ from django.utils import timezone
 from prism.models import AuditEvent, Briefing, BriefingItem, ShareLink
 from prism.services import workflow
 from prism.services.share_links import share_link_create
-from tests.test_permissions_matrix import change_form_data
+from tests.helpers.admin_forms import change_form_data
 
 S = Briefing.Status
 

@@ -21,7 +21,7 @@ from prism.models import (
     GenerationRun,
 )
 from prism.services import workflow
-from tests.test_permissions_matrix import change_form_data
+from tests.helpers.admin_forms import change_form_data
 
 S = Briefing.Status
 

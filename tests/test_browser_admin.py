@@ -20,7 +20,7 @@ from django.utils import timezone
 from prism.conf import prism_settings
 from prism.models import Article, ArticleSummary, AuditEvent, Briefing
 from prism.services.revisions import revision_create
-from tests.conftest import requires_chromium
+from tests.helpers.browser import requires_chromium
 
 PASSWORD = "correct-horse-battery-9"
 NEW_SUMMARY = (

@@ -16,7 +16,7 @@ from django.core import mail
 from django.utils import timezone
 
 from prism.models import Briefing, ReaderType
-from tests.conftest import requires_chromium
+from tests.helpers.browser import requires_chromium
 
 PASSWORD = "hangang-bridge-2026-north"
 EMAIL = "visitor@example.com"

@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 
 from prism.models import Article
 from prism.services.articles import after_import
-from tests.test_ingest_samples import SAMPLES
-from tests.test_services_articles import drop_failing_trigger, install_failing_trigger
+from tests.helpers.samples import sample_path
+from tests.helpers.triggers import drop_failing_trigger, install_failing_trigger
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[1]
@@ -290,10 +290,9 @@ def test_command_line_error_has_no_traceback(tmp_path, ingest_fixtures):
     assert "truncated.json: line 1 column 47: JSON 구문 오류" in lines[0]
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"real samples not found in {SAMPLES}")
 def test_real_samples_import_twice_without_new_articles():
     paths = [
-        str(SAMPLES / name)
+        str(sample_path(name))
         for name in (
             "sedaily_articles.txt",
             "edaily_search_results.txt",

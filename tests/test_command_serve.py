@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tasks_qcluster import DEADLINE, ROOT, ClusterSite
+from tests.helpers.processes import DEADLINE, ROOT, ClusterSite, free_port
 
 pytestmark = [pytest.mark.qcluster, pytest.mark.slow]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def descendants(pid: int) -> dict[int, str]:

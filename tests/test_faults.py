@@ -15,7 +15,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,11 +29,17 @@ from prism.nlp.extractive import ExtractiveSummarizer
 from prism.nlp.summarize import Summary
 from prism.services.generation import generation_run_create, generation_run_execute
 from prism.services.selection import briefing_select
-from tests.test_tasks_qcluster import ClusterSite, stop_cluster
+from tests.helpers.contention import MIN_EDITS
+from tests.helpers.processes import (
+    DEADLINE,
+    ROOT,
+    ClusterSite,
+    free_port,
+    stop_cluster,
+    stop_group,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "prism" / "sample_data" / "articles.jsonl"
-DEADLINE = 300  # seconds; a hang guard, not a speed requirement
 LOCKED = re.compile(r"database (table )?is locked", re.I)
 
 # --------------------------------------------------------------- failing summarizers
@@ -265,107 +270,8 @@ def test_worker_killed_mid_write_leaves_nothing_and_the_next_run_succeeds(
 
 # ------------------------------------------- contention on the embedded database
 
-MIN_EDITS, MAX_EDITS = 10, 400  # per editor; they stop when the worker is done
 IMPORTED_ARTICLES = 300
 PAGE_THREADS = 3
-
-
-def contention_setup(edition: str) -> None:
-    """Sample corpus, editors, a subscriber, published briefings and two drafts."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.utils import timezone
-
-    from prism.conf import prism_settings
-    from prism.models import Article, BriefingItem, BriefingSection, Subscriber
-    from prism.services.demo import demo_corpus_import
-
-    edition_date = dt.date.fromisoformat(edition)
-    demo_corpus_import(edition_date=edition_date - dt.timedelta(days=1))
-    User = get_user_model()
-    editors = []
-    for name in ("editor1", "editor2"):
-        user = User.objects.create_user(name, is_staff=True)
-        user.groups.set(Group.objects.filter(name="Editors"))
-        editors.append(user.pk)
-    reader = User.objects.create_user("reader", password="load-test-pass-1")
-    Subscriber.objects.create(user=reader)
-    articles = list(Article.objects.order_by("pk")[:6])
-    published, drafts = [], []
-    briefings = [
-        ("published", "ceo", 3),
-        ("published", "ceo", 4),
-        ("published", "job-seeker", 3),
-        ("draft", "ceo", 5),  # one draft per editor
-        ("draft", "job-seeker", 5),
-    ]
-    for status, type_slug, days in briefings:
-        reader_type = ReaderType.objects.get(slug=type_slug)
-        briefing = Briefing.objects.create(
-            reader_type=reader_type,
-            edition_date=edition_date - dt.timedelta(days=days),
-            status=status,
-            published_at=timezone.now() if status == "published" else None,
-            headline=f"{reader_type.name} 브리핑",
-            header_line=prism_settings.HEADER_LINE,
-            editors_note=prism_settings.EDITORS_NOTE,
-            lead="첫 리드 문단이다.\n\n둘째 리드 문단이다.",
-            keywords=["금리", "수출", "반도체", "투자", "고용"],
-            footer=prism_settings.footer,
-        )
-        for position in range(1, 4):
-            BriefingSection.objects.create(
-                briefing=briefing,
-                position=position,
-                heading=f"주제 {position}",
-                body="주제 문단이다.",
-            )
-        for rank, article in enumerate(articles, start=1):
-            BriefingItem.objects.create(
-                briefing=briefing,
-                rank=rank,
-                group="interest" if rank <= 3 else "reference",
-                article=article,
-                headline=article.headline,
-                summary="요약 첫 문장이다. 둘째 문장이다. 셋째 문장이다.",
-            )
-        if status == "published":
-            published.append(f"/briefings/{briefing.edition_date}/{type_slug}/")
-        else:
-            drafts.append(briefing.pk)
-    print(json.dumps({"pages": published, "drafts": drafts, "editors": editors}))
-
-
-def editor_loop(briefing_id: int, user_id: int, run_id: int) -> None:
-    """Save edits through the workflow service until the generation run has ended.
-
-    Prints one line per saved edit: the test compares them with the database.
-    """
-    from django.contrib.auth import get_user_model
-
-    from prism.services.generation import TERMINAL
-    from prism.services.workflow import briefing_save_edit
-
-    user = get_user_model().objects.get(pk=user_id)
-    briefing = Briefing.objects.get(pk=briefing_id)
-    number = 0
-    while number < MIN_EDITS or (
-        GenerationRun.objects.get(pk=run_id).status not in TERMINAL
-        and number < MAX_EDITS
-    ):
-        marker = f"편집 {user.username} #{number}"
-        briefing_save_edit(
-            briefing=briefing,
-            user=user,
-            data={
-                "lead": f"{marker}: 리드를 고쳤다.",
-                "items": [{"rank": 1, "summary": f"{marker}: 요약을 고쳤다."}],
-            },
-            base_version=briefing.version,
-        )
-        print(f"saved {number} v{briefing.version}", flush=True)
-        number += 1
-        time.sleep(random.uniform(0.05, 0.3))  # people pause; processes interleave
 
 
 def load_jsonl(path: Path, count: int) -> None:
@@ -479,12 +385,6 @@ class WebLoad:
             self.failures.append(f"writer: {error!r}")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_until_serving(port: int, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -497,20 +397,6 @@ def wait_until_serving(port: int, server: subprocess.Popen, log: Path) -> None:
         except OSError:
             time.sleep(0.2)
     pytest.fail("gunicorn did not start:\n" + log.read_text(errors="replace"))
-
-
-def stop_group(process: subprocess.Popen) -> None:
-    """SIGTERM a process started in its own session, then its whole group."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 @pytest.fixture
@@ -530,7 +416,7 @@ def test_web_worker_import_and_editors_share_the_sqlite_file(contention_site, tm
         site.manage(
             "shell",
             "-c",
-            f"from tests.test_faults import contention_setup; "
+            f"from tests.helpers.contention import contention_setup; "
             f"contention_setup('{edition}')",
         ).splitlines()[-1]
     )
@@ -594,7 +480,7 @@ def test_web_worker_import_and_editors_share_the_sqlite_file(contention_site, tm
                 "manage.py",
                 "shell",
                 "-c",
-                "from tests.test_faults import editor_loop; "
+                "from tests.helpers.contention import editor_loop; "
                 f"editor_loop({draft}, {editor}, {run_id})",
             )
         for name in ("import", "editor0", "editor1"):

@@ -26,7 +26,7 @@ from prism.services.generation import (
     generation_runs_recover,
     generation_stale_after,
 )
-from tests.test_tasks_qcluster import DEADLINE, ROOT, ClusterSite, stop_cluster
+from tests.helpers.processes import DEADLINE, ROOT, ClusterSite, stop_cluster
 
 pytestmark = pytest.mark.django_db
 Status = GenerationRun.Status

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from prism.models import AuditEvent, Briefing
 from prism.services.revisions import revision_create
+from tests.helpers.admin_forms import change_form_data
 
 S = Briefing.Status
 ROLES = ["anonymous", "subscriber", "editor", "chief_editor"]
@@ -139,27 +140,6 @@ def test_transition_matrix(client_as, briefing_in, role, state, action):
         assert event.actor is not None
         assert event.data["from"] == state
         assert event.data["to"] == target
-
-
-def change_form_data(response) -> dict[str, str]:
-    """What the browser would post back for the admin change form as rendered."""
-    data: dict[str, str] = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        forms.extend(formset.forms)
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None:
-                continue
-            if isinstance(value, list | tuple):
-                value = ",".join(str(v) for v in value)
-            data[form.add_prefix(name)] = value
-    return data
 
 
 @pytest.mark.parametrize(("role", "state"), list(itertools.product(ROLES, STATES)))

@@ -19,11 +19,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.test_faults import stop_group
+from tests.helpers.processes import ROOT, stop_group
 
 pytestmark = [pytest.mark.slow, pytest.mark.qcluster]
 
-ROOT = Path(__file__).resolve().parent.parent
 DEADLINE = 180  # seconds; a hang guard, not a speed requirement
 TASKS = 40
 TABLE = "prism_test_scale_out_execution"

@@ -1,4 +1,5 @@
-"""articles_import: storing parsed articles, duplicates, near-duplicates, atomicity."""
+"""articles_import: storing parsed articles, duplicates, near-duplicates, atomicity;
+articles_import_records (a CMS push) and article_update (an editor's correction)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,22 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError, connection
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 
 from prism.ingest import ParsedArticle, ParseResult, RejectedRecord, parse_path
+from prism.ingest.base import RecordError
 from prism.ingest.dedup import content_hash
-from prism.models import Article
+from prism.models import Article, AuditEvent
 from prism.services.articles import (
     ImportInterrupted,
+    RecordsRejected,
     after_import,
+    article_update,
     articles_import,
+    articles_import_records,
 )
+from tests.helpers.triggers import drop_failing_trigger, install_failing_trigger
 
 pytestmark = pytest.mark.django_db
 
@@ -212,38 +219,6 @@ def test_no_hook_when_nothing_changed(django_capture_on_commit_callbacks):
     assert callbacks == []
 
 
-def install_failing_trigger(headline: str) -> None:
-    """A real database error on inserting an article with ``headline``."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "CREATE TRIGGER prism_test_fail BEFORE INSERT ON prism_article "
-                f"WHEN NEW.headline = '{headline}' "
-                "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
-            )
-        elif connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION prism_test_fail() RETURNS trigger AS $$ BEGIN "
-                f"IF NEW.headline = '{headline}' THEN "
-                "RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; "
-                "END $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                "CREATE TRIGGER prism_test_fail BEFORE INSERT ON prism_article "
-                "FOR EACH ROW EXECUTE FUNCTION prism_test_fail()"
-            )
-        else:
-            pytest.skip(f"no test trigger for {connection.vendor}")
-
-
-def drop_failing_trigger() -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER prism_test_fail ON prism_article")
-        else:
-            cursor.execute("DROP TRIGGER prism_test_fail")
-
-
 def test_database_error_rolls_the_whole_import_back():
     install_failing_trigger("터지는 기사")
     records = [
@@ -378,3 +353,89 @@ def test_import_classifies_and_keeps_an_editors_kind():
         )
     )
     assert Article.objects.get().kind == Article.Kind.ANALYSIS
+
+
+# ---------------------------------------------------------- records pushed by a CMS
+
+
+def test_pushed_records_are_cleaned_and_stored_like_an_import():
+    records = [
+        {"headline": "한은, 기준금리 동결", "body": BODY, "id": "cms-1"},
+        {"title": "수출 석 달째 증가", "content": BODY + " 수출이 늘었다."},
+    ]
+    report = articles_import_records(records=records, source="api:cms")
+    assert (report.created, report.duplicates) == (2, 0)
+    assert set(Article.objects.values_list("source", flat=True)) == {"api:cms"}
+    again = articles_import_records(records=records, source="api:cms")
+    assert (again.created, again.duplicates) == (0, 2)
+
+
+def test_one_bad_pushed_record_stores_none_and_names_every_bad_one():
+    def refuse_long_ids(record):
+        if len(record.get("id", "")) > 5:
+            raise RecordError("id: 너무 깁니다")
+        return record
+
+    records = [
+        {"headline": "정상 기사", "body": BODY},
+        {"headline": "", "body": BODY + " 둘째."},
+        {"headline": "긴 ID", "body": BODY + " 셋째.", "id": "too-long-id"},
+    ]
+    with pytest.raises(RecordsRejected) as rejected:
+        articles_import_records(records=records, source="api", check=refuse_long_ids)
+    assert [index for index, _ in rejected.value.problems] == [1, 2]
+    assert "headline" in rejected.value.problems[0][1]
+    assert rejected.value.problems[1][1] == "id: 너무 깁니다"
+    assert Article.objects.count() == 0
+
+
+# ------------------------------------------------------------ an editor's correction
+
+
+def test_a_corrected_body_is_rehashed_audited_and_summarized_again(
+    make_article, admin_user, django_capture_on_commit_callbacks
+):
+    stored = make_article(headline="수출 석 달째 증가")
+    stored.body += " 반도체가 증가를 이끌었다."
+    with django_capture_on_commit_callbacks() as callbacks:
+        article_update(article=stored, user=admin_user)
+    stored.refresh_from_db()
+    assert stored.content_hash == content_hash(stored.body)
+    assert [(c.func, c.args) for c in callbacks] == [(after_import, ([stored.pk],))]
+    event = AuditEvent.objects.get(action="article_edited")
+    assert event.actor == admin_user and event.briefing is None
+    assert event.data == {"article": stored.pk, "created": False, "fields": ["body"]}
+
+
+def test_a_changed_kind_is_the_editors_and_needs_no_new_summary(
+    make_article, django_capture_on_commit_callbacks
+):
+    stored = make_article()
+    old_hash = stored.content_hash
+    stored.kind = Article.Kind.OPINION
+    with django_capture_on_commit_callbacks() as callbacks:
+        article_update(article=stored, user=None)
+    stored.refresh_from_db()
+    assert stored.kind_confirmed and stored.content_hash == old_hash
+    assert callbacks == []
+
+
+def test_a_new_article_is_hashed_and_summarized(django_capture_on_commit_callbacks):
+    new = Article(headline="새 기사", body=BODY, body_raw=BODY)
+    with django_capture_on_commit_callbacks() as callbacks:
+        article_update(article=new, user=None)
+    assert Article.objects.get().content_hash == content_hash(BODY)
+    assert len(callbacks) == 1 and callbacks[0].args == ([new.pk],)
+
+
+def test_a_body_stored_as_another_article_is_refused(make_article):
+    first = make_article(headline="원래 기사", body=BODY)
+    first.content_hash = content_hash(BODY)
+    first.save()
+    second = make_article(headline="다른 기사")
+    second.body = BODY
+    with pytest.raises(ValidationError, match="같은 본문의 기사가 이미 있습니다"):
+        article_update(article=second, user=None)
+    second.refresh_from_db()
+    assert second.body != BODY
+    assert not AuditEvent.objects.exists()
