@@ -8,7 +8,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_q.models import Schedule
 
 from prism import tasks
 from prism.conf import prism_settings
@@ -21,7 +20,6 @@ from prism.models import (
     GenerationRun,
     ReaderType,
 )
-from prism.schedules import DAILY_GENERATION, ensure_schedules
 from prism.services.articles import after_import
 from prism.services.generation import (
     briefing_generate,
@@ -297,39 +295,6 @@ def test_summarize_articles_task_stores_summaries(sample_edition):
     ids = list(Article.objects.originals().values_list("pk", flat=True)[:3])
     assert tasks.summarize_articles(ids) == 3
     assert ArticleSummary.objects.filter(article_id__in=ids).count() == 3
-
-
-def test_daily_schedule_is_registered_once(db, settings):
-    assert Schedule.objects.filter(name=DAILY_GENERATION).count() == 1
-    ensure_schedules()
-    ensure_schedules()
-    call_command("migrate", verbosity=0)
-    schedule = Schedule.objects.get(name=DAILY_GENERATION)
-    assert schedule.func == "prism.tasks.generate_briefings"
-    assert schedule.schedule_type == Schedule.DAILY and schedule.repeats == -1
-    local = timezone.localtime(schedule.next_run)
-    assert (local.hour, local.minute) == (6, 0)
-    assert str(local.tzinfo) == "Asia/Seoul"
-    assert schedule.next_run > timezone.now()
-    # A restart keeps the pending run; a new GENERATION_TIME moves it.
-    pending = schedule.next_run
-    ensure_schedules()
-    assert Schedule.objects.get(name=DAILY_GENERATION).next_run == pending
-    settings.PRISM = {**settings.PRISM, "GENERATION_TIME": "05:30"}
-    ensure_schedules()
-    moved = timezone.localtime(Schedule.objects.get(name=DAILY_GENERATION).next_run)
-    assert (moved.hour, moved.minute) == (5, 30)
-    assert Schedule.objects.filter(name=DAILY_GENERATION).count() == 1
-
-
-def test_duplicate_schedules_left_by_older_versions_are_merged(db):
-    Schedule.objects.create(
-        name=DAILY_GENERATION,
-        func="prism.tasks.generate_briefings",
-        schedule_type=Schedule.DAILY,
-    )
-    ensure_schedules()
-    assert Schedule.objects.filter(name=DAILY_GENERATION).count() == 1
 
 
 def test_prism_generate_sync_reports_each_reader_type(sample_edition, capsys):

@@ -12,12 +12,10 @@ import time
 
 import pytest
 from django.utils import timezone
-from django_q.models import Schedule
 from django_q.timeout import TimeoutHandler
 
 from prism import tasks
 from prism.models import Briefing, GenerationRun, ReaderType
-from prism.schedules import GENERATION_RECOVERY, ensure_schedules
 from prism.services.generation import (
     GENERATE_TASK,
     generation_attempt_begin,
@@ -171,19 +169,12 @@ def test_recovered_work_completes_on_its_next_delivery(
     assert Briefing.objects.filter(generation_run=run).count() == 1
 
 
-def test_recovery_task_and_its_schedule(db, settings):
+def test_recovery_task_requeues_stale_work_once(db, settings):
     settings.PRISM = {**settings.PRISM, "GENERATION_STALE_SECONDS": 1}
     run = run_for(dt.date(2026, 11, 20))
     backdate(run, dt.timedelta(minutes=5))
     assert tasks.recover_generation_runs() == 1
     assert tasks.recover_generation_runs() == 0  # requeued just now: fresh again
-
-    ensure_schedules()
-    ensure_schedules()
-    schedule = Schedule.objects.get(name=GENERATION_RECOVERY)
-    assert schedule.func == "prism.tasks.recover_generation_runs"
-    assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes == 5
-    assert schedule.repeats == -1
 
 
 def test_a_task_over_its_time_limit_is_recorded_and_retried(
