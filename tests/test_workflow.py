@@ -12,9 +12,6 @@ from django.utils import timezone
 from prism.conf import prism_settings
 from prism.models import AuditEvent, Briefing, BriefingItem, BriefingRevision
 from prism.services import workflow
-from prism.services.diffs import tokenize, word_diff
-from prism.services.edit_metrics import content_edit_metrics, edit_metrics_summary
-from prism.services.revisions import briefing_snapshot
 from prism.services.workflow import (
     CommentRequired,
     EditConflict,
@@ -614,90 +611,6 @@ def test_available_transitions_per_role(generated, editor, chief):
         "approve",
         "spike",
     ]
-
-
-def test_korean_word_diff_keeps_words_whole():
-    assert tokenize("삼성전자가 AI 반도체에 3조원을 투자했다.") == [
-        "삼성전자가",
-        " ",
-        "AI",
-        " ",
-        "반도체에",
-        " ",
-        "3조원을",
-        " ",
-        "투자했다",
-        ".",
-    ]
-    ops = word_diff(
-        "삼성전자가 반도체 투자를 늘렸다.", "삼성전자가 배터리 투자를 줄였다."
-    )
-    assert [(op.kind, op.text) for op in ops] == [
-        ("equal", "삼성전자가 "),
-        ("delete", "반도체"),
-        ("insert", "배터리"),
-        ("equal", " 투자를 "),
-        ("delete", "늘렸다"),
-        ("insert", "줄였다"),
-        ("equal", "."),
-    ]
-
-
-def test_edit_metrics_per_part(generated, editor, chief):
-    briefing = generated()
-    before = briefing_snapshot(briefing)
-    assert set(content_edit_metrics(before, before).values()) == {0.0}
-    workflow.briefing_save_edit(
-        briefing=briefing,
-        user=editor,
-        data=summary_edit(1, "완전히 새로 쓴 문장들로 요약을 바꾸었습니다."),
-        base_version=1,
-    )
-    metrics = content_edit_metrics(before, briefing_snapshot(briefing))
-    assert metrics["lead"] == 0.0
-    assert metrics["sections"] == 0.0
-    assert 0 < metrics["summaries"] < 1
-    assert 0 < metrics["overall"] < metrics["summaries"]
-    workflow.briefing_submit_for_review(briefing=briefing, user=editor)
-    workflow.briefing_approve(briefing=briefing, user=chief)
-    workflow.briefing_publish(briefing=briefing, user=chief)
-    untouched = generated(edition_date=timezone.localdate() - dt.timedelta(days=1))
-    untouched.status = S.APPROVED
-    untouched.approved_version = 1
-    untouched.save()
-    workflow.briefing_publish(briefing=untouched, user=chief)
-    rows = edit_metrics_summary(period="month")
-    total = sum(r["count"] for r in rows)
-    assert total == 2
-    assert sum(r["unchanged"] for r in rows) == 1
-    assert all(r["reader_type"] == briefing.reader_type.name for r in rows)
-
-
-def test_rewritten_passage_reads_as_one_deletion_and_one_insertion():
-    ops = word_diff(
-        "1번 기사의 요약이다. 두 번째 문장이다.", "삼성전자가 배터리 투자를 늘렸다."
-    )
-    assert [(op.kind, op.text) for op in ops] == [
-        ("delete", "1번 기사의 요약이다. 두 번째 문장이다."),
-        ("insert", "삼성전자가 배터리 투자를 늘렸다."),
-    ]
-
-
-def test_every_minute_publish_schedule_is_registered_once(db):
-    from django.utils.module_loading import import_string
-    from django_q.models import Schedule
-
-    from prism.schedules import PUBLISH_SCHEDULED, ensure_schedules
-
-    ensure_schedules()
-    ensure_schedules()
-    schedules = Schedule.objects.filter(name=PUBLISH_SCHEDULED)
-    assert schedules.count() == 1
-    schedule = schedules.get()
-    assert schedule.schedule_type == Schedule.MINUTES
-    assert schedule.minutes == 1
-    assert schedule.repeats == -1
-    assert callable(import_string(schedule.func))
 
 
 def test_publish_task_publishes_what_is_due(generated, chief):
