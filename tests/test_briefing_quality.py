@@ -4,9 +4,7 @@ that read like the paper's, concept keywords and the quality report."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -34,8 +32,7 @@ from prism.services.selection import (
     edition_select,
     mean_pairwise_overlap,
 )
-
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+from tests.helpers.samples import sample_path
 
 
 @pytest.fixture(scope="module")
@@ -413,18 +410,9 @@ def test_reader_types_of_one_edition_get_different_articles(make_article, db):
 
 
 def real_samples() -> list[str]:
-    """The real article dumps; CI must have them, elsewhere the test is skipped."""
-    paths = [
-        SAMPLES / "sedaily_articles.txt",
-        SAMPLES / "edaily_search_results.txt",
-        SAMPLES / "sedaily_leads.txt",
-    ]
-    if not all(path.exists() for path in paths):
-        message = f"the real article dumps are not in {SAMPLES}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return [str(path) for path in paths]
+    """The real article dumps (a missing one fails the test, naming it)."""
+    names = ("sedaily_articles.txt", "edaily_search_results.txt", "sedaily_leads.txt")
+    return [str(sample_path(name)) for name in names]
 
 
 @pytest.mark.slow

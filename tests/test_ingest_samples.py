@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
-
 from prism.ingest import parse_path
-
-SAMPLES = Path(
-    os.environ.get(
-        "PRISM_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "samples"
-    )
-)
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason=f"real samples not found in {SAMPLES}"
-)
+from tests.helpers.samples import sample_path
 
 FURNITURE = (
     "이시간 주요 뉴스",
@@ -36,7 +23,7 @@ FURNITURE = (
 
 
 def parse_sample(name: str):
-    return parse_path(str(SAMPLES / name))
+    return parse_path(str(sample_path(name)))
 
 
 def test_sedaily_articles():
