@@ -30,9 +30,10 @@ from xml.etree import ElementTree
 
 import pytest
 
+from tests.helpers.processes import ROOT, free_port
+
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parent.parent
 README_SECTION = "## Plugging PRISM into your own Django project"
 PROJECT = "mysite"
 EDITION = "2026-11-20"  # the sample corpus' last day (prism/sample_data/README.md)
@@ -121,7 +122,7 @@ def run(command: list, *, cwd: Path, env: dict | None = None, timeout: int = 300
 
 def readme_blocks() -> list[tuple[str, str]]:
     """The (language, text) of each fenced block in the README's plugging section."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.find(README_SECTION)
     assert start >= 0, f"README.md has no section '{README_SECTION}'"
     end = readme.find("\n## ", start + len(README_SECTION))
@@ -160,17 +161,11 @@ def server_command(command: str) -> bool:
     return command.endswith("&") or command.split()[2] == "runserver"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def build_distributions(dist: Path) -> tuple[Path, Path]:
     if importlib.util.find_spec("build") is None:
         pytest.fail("The 'build' package is missing: `make install` installs it.")
     # Builds the sdist, then the wheel from the unpacked sdist: what ships is tested.
-    run([sys.executable, "-m", "build", "--outdir", dist, REPO], cwd=REPO, timeout=600)
+    run([sys.executable, "-m", "build", "--outdir", dist, ROOT], cwd=ROOT, timeout=600)
     (wheel,) = dist.glob("django_prism-*.whl")
     (sdist,) = dist.glob("django_prism-*.tar.gz")
     return wheel, sdist
@@ -180,7 +175,7 @@ def install_into_new_venv(root: Path, wheel: Path) -> tuple[Path, dict]:
     run([sys.executable, "-m", "venv", root / "venv"], cwd=root)
     python = root / "venv" / "bin" / "python"
     # The exact versions the suite runs on (extras dropped: pip refuses them there).
-    pins = (REPO / "requirements.txt").read_text(encoding="utf-8")
+    pins = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     constraints = root / "constraints.txt"
     constraints.write_text(re.sub(r"\[[^\]]*\]", "", pins), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in HOST_ENVIRONMENT}
