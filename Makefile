@@ -76,4 +76,4 @@ bench: bench-deps check-java
 	done
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache build dist *.egg-info
