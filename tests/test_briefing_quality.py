@@ -21,6 +21,7 @@ from prism.nlp.korean import (
     headline_heading,
     is_first_person,
     leans_on_previous,
+    reported_days,
 )
 from prism.nlp.quality import BriefingText, ItemText, quality_report
 from prism.nlp.themes import SentenceLedger, StorySentence, pick_story_sentences
@@ -29,6 +30,7 @@ from prism.services.composition import acceptable_keyword
 from prism.services.selection import (
     briefing_select,
     clear_caches,
+    date_doubtful,
     edition_select,
     mean_pairwise_overlap,
 )
@@ -404,6 +406,55 @@ def test_reader_types_of_one_edition_get_different_articles(make_article, db):
     sets = [{i.article.pk for i in together[rt.pk].items} for rt in twins]
     assert mean_pairwise_overlap(sets) < mean_pairwise_overlap(alone)
     assert all(len(s) == 6 for s in sets)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("파네시아가 어제(20일) 서울에서 열린 행사에서 수상했다.", {20}),
+        ("효성벤처스는 18일 펀드를 설립했다고 밝혔다.", {18}),
+        ("FT는 14일(현지시간) 보도했다.", {14}),
+        ("3월 12일부터 관세를 부과한다.", set()),  # a month of its own
+        ("지난달 28일 발표했다.", set()),
+        ("오는 20일 발표할 예정이다.", set()),  # a plan
+        ("18~20일 열린 행사에 갔다.", set()),  # a range
+        ("출시 3일 만에 팔렸다.", set()),  # a duration
+    ],
+)
+def test_reported_days(text, days):
+    assert reported_days(text) == days
+
+
+def test_an_estimated_date_its_text_contradicts_comes_last(make_article, reader_type):
+    clear_caches()
+    now = timezone.make_aware(dt.datetime(2025, 4, 15, 6, 0))
+    fresh = [
+        make_article(
+            headline=f"반도체 수출 {n}",
+            body=" ".join(f"반도체 수출{n} 기업{n} 소식 {k}번째." for k in range(30)),
+            published_at=now - dt.timedelta(hours=2 + n),
+        )
+        for n in range(6)
+    ]
+    # Dated by estimate to the 15th, it reports the 18th: it is older than that.
+    stale = make_article(
+        headline="반도체 수출 기업 대형 투자 계약",
+        body=" ".join(["반도체 수출 기업이 18일 서울에서 투자 계약을 맺었다."] * 20),
+        published_at=now - dt.timedelta(hours=1),
+        published_at_estimated=True,
+    )
+    assert date_doubtful(stale) and not date_doubtful(fresh[0])
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=dt.date(2025, 4, 15), now=now
+    )
+    interest = {i.article.pk for i in selection.interest_items}
+    assert stale.pk not in interest
+    ranks = [i.rank for i in selection.items if i.article.pk == stale.pk]
+    if ranks:  # a 참고 뉴스 at most, and the editor is told
+        assert any(
+            f"{ranks[0]}번 기사는" in n and "오래된 기사일 수 있으니" in n
+            for n in selection.notes
+        )
 
 
 # ----------------------------------------------------------- real articles

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prism.ingest import parse_path
-from prism.ingest.leads import HEADLINE_MAX_CHARS, headline_from_lead
+from prism.ingest.leads import HEADLINE_MAX_CHARS, headline_from_lead, headline_style
 
 
 def test_one_article_per_lead_line_menu_skipped(ingest_fixtures):
@@ -25,10 +25,8 @@ def test_short_fragment_is_rejected(ingest_fixtures):
 
 def test_headline_is_the_first_sentence_not_the_paragraph(ingest_fixtures):
     article = parse_path(str(ingest_fixtures / "leads_small.txt")).articles[1]
-    assert (
-        article.headline == "반도체 장비 수출이 넉 달 연속 두 자릿수 증가율을 기록했다"
-    )
-    assert article.body.startswith(article.headline)
+    assert article.headline == "반도체 장비 수출, 넉 달 연속 두 자릿수 증가율을 기록"
+    assert article.body.startswith("반도체 장비 수출이 넉 달 연속")
     assert len(article.headline) < len(article.body)
 
 
@@ -38,14 +36,13 @@ def test_headline_is_the_first_sentence_not_the_paragraph(ingest_fixtures):
         (
             "인공지능(AI) 기반 휴머노이드 로봇 시장이 전환점에 들어섰다. "
             "양산이 시작됐다.",
-            "인공지능 기반 휴머노이드 로봇 시장이 전환점에 들어섰다",
+            "인공지능 기반 휴머노이드 로봇 시장, 전환점에 들어서",
         ),
         (
             "중국을 향한 미국의 첨단 기술 수출 통제가 갈수록 그 수위를 "
             "높여가는 가운데, 중국 반도체 산업이 자립률 25%를 달성하며 "
             "미국의 제재를 무력화하는 모습이다. 둘째 문장이다.",
-            "중국 반도체 산업이 자립률 25%를 달성하며 "
-            "미국의 제재를 무력화하는 모습이다",
+            "중국 반도체 산업, 자립률 25%를 달성하며 미국의 제재를 무력화하는 모습",
         ),
     ],
 )
@@ -63,3 +60,29 @@ def test_long_first_sentence_is_cut_at_a_word_boundary():
     assert headline.endswith("…")
     assert lead.startswith(headline.removesuffix("…"))
     assert not headline.startswith("이를")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        ("프랑스가 인공지능 패권 경쟁에 가세했다", "프랑스, 인공지능 패권 경쟁에 가세"),
+        (
+            "세계 최대 전자업체 애플이 스마트 글래스 개발을 중단했다",
+            "세계 최대 전자업체 애플, 스마트 글래스 개발을 중단",
+        ),
+        ("오픈AI가 투자 유치에 나섰다", "오픈AI, 투자 유치에 나서"),
+        ("수출이 석 달째 늘고 있다", "수출, 석 달째 늘고 있다"),
+        # The first subject sits in a clause: the sentence keeps its particles.
+        (
+            "딥시크가 선보인 AI를 둘러싼 각국의 견제가 거세졌다",
+            "딥시크가 선보인 AI를 둘러싼 각국의 견제가 거세졌다",
+        ),
+        # A comma or a quotation: left as written.
+        (
+            "일본 2위, 3위 업체의 통합이 무산됐다",
+            "일본 2위, 3위 업체의 통합이 무산됐다",
+        ),
+    ],
+)
+def test_headline_style(sentence, headline):
+    assert headline_style(sentence) == headline

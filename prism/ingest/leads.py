@@ -29,21 +29,56 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,·") + "…"
 
 
+# The subject of a lead's sentence: its first word carrying a subject particle.
+_SUBJECT = re.compile(r"^((?:\S+\s){0,4}?\S{2,}?)(?:이|가|은|는)\s(?=\S)")
+_LATER_SUBJECT = re.compile(r"[가-힣A-Za-z0-9](?:이|가)\s")
+# Sentence endings and their headline form: "가세했다" → "가세", "들어섰다" →
+# "들어서", "모습이다" → "모습". Other endings stay as they are.
+_HEADLINE_ENDINGS = (
+    (re.compile(r"(?<=[가-힣]{2})(?:했다|하였다|한다|됐다|되었다|된다)$"), ""),
+    (re.compile(r"(?<=[가-힣])(?:섰다)$"), "서"),
+    (re.compile(r"(?<=[가-힣]{2})(?:이다|였다)$"), ""),
+)
+
+
+def headline_style(sentence: str) -> str:
+    """A sentence as a headline reads: "프랑스가 … 가세했다" → "프랑스, … 가세".
+
+    The subject particle of its first subject becomes a comma and a plain
+    predicate ending goes; a sentence with a comma or a quotation stays as it is.
+    """
+    if re.search(r"[,“”\"]", sentence):
+        return sentence
+    headline = sentence
+    for pattern, replacement in _HEADLINE_ENDINGS:
+        shorter = pattern.sub(replacement, headline)
+        if shorter != headline:
+            headline = shorter
+            break
+    match = _SUBJECT.match(headline)
+    # Another subject later means the first sits in a clause ("딥시크가 선보인 AI를
+    # 둘러싼 견제가 …"): then the sentence keeps its particles.
+    if match and not _LATER_SUBJECT.search(headline[match.end() :]):
+        headline = f"{match.group(1)}, {headline[match.end() :]}"
+    return headline
+
+
 def headline_from_lead(lead: str, limit: int = HEADLINE_MAX_CHARS) -> str:
     """A short headline from a lead: its first sentence, at most ``limit`` characters.
 
     Glosses in parentheses go first; a long sentence keeps its main clause (after the
-    last comma) when that clause stands alone, else it is cut at a word boundary.
+    last comma) when that clause stands alone, else it is cut at a word boundary;
+    then it is put the way headlines are written (``headline_style``).
     """
     match = _FIRST_SENTENCE.match(lead.strip())
     sentence = (match.group(0) if match else lead).strip()
     sentence = _GLOSS.sub("", sentence).rstrip(".!? ")
     if len(sentence) <= limit:
-        return sentence
+        return headline_style(sentence)
     if ", " in sentence:
         main_clause = sentence.rsplit(", ", 1)[1]
         if 15 <= len(main_clause) <= limit and not _ANAPHORIC.match(main_clause):
-            return main_clause
+            return headline_style(main_clause)
     return _shorten(sentence, limit)
 
 

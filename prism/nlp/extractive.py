@@ -262,19 +262,19 @@ class ExtractiveSummarizer:
                 if length > self.max_chars:
                     continue
                 value = self._value(combo, length, scores, penalty)
-                if value is not None and opens_badly[min(combo, key=order.get)]:
-                    # A summary must not open on a sentence that needs context.
-                    value -= w.dangling_penalty
                 if value is None:
                     continue
-                # Within the budget beats too short, then the higher value wins.
-                key = (length >= self.min_chars, value, combo)
-                if best is None or key[:2] > best[:2]:
+                # Within the budget beats too short; a summary that opens on a
+                # sentence needing its predecessor ("…셈이다", "이날") loses to any
+                # that does not; then the higher value wins.
+                opens_well = not opens_badly[min(combo, key=order.get)]
+                key = (length >= self.min_chars, opens_well, value, combo)
+                if best is None or key[:3] > best[:3]:
                     best = key
             if best is not None:
                 break
         # Nothing fits the budget: the single best sentence beats an empty summary.
-        combo = best[2] if best is not None else (pool[0],)
+        combo = best[3] if best is not None else (pool[0],)
         return sorted((candidates[i].sentence for i in combo), key=lambda s: s.start)
 
     def _value(self, combo, length, scores, penalty) -> float | None:

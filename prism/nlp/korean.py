@@ -154,6 +154,51 @@ def time_bound(sentence: str, *, estimated: bool) -> bool:
     return estimated and bool(RELATIVE_TIME.search(sentence))
 
 
+# ------------------------------------------------------------- reported days
+
+_DAY = re.compile(r"(\d{1,2})일")
+# Before the day: part of a figure or range ("18~20일"), a month of its own
+# ("3월 12일"), or a word that moves it out of the article's month ("지난달 28일").
+_DAY_NOT_THIS_MONTH = re.compile(
+    r"(?:[\d.~∼\-]|\d{1,2}월\s*|지난달\s*|다음\s*달\s*|내달\s*|오는\s*|매월\s*|"
+    r"매달\s*)$"
+)
+# After the day: a duration ("3일 만에", "5일간") rather than a date.
+_DAY_DURATION = re.compile(
+    r"\s*(?:간|째|동안|만에|연속|치|이내|내로|이상|이하|전|후|뒤|마다|가량|정도)"
+)
+# A plan rather than a report ("20일 발표할 예정").
+_DAY_PLAN = re.compile(r"예정|계획|열릴|열린다|할\s*방침|앞두고|까지|부터")
+
+
+def reported_days(text: str) -> set[int]:
+    """Days of the month ``text`` reports events on: "18일 …했다", "어제(20일)".
+
+    Korean news names a day of its own month by the day alone; days with a month,
+    ranges, durations and plans are left out.
+    """
+    days = set()
+    for match in _DAY.finditer(text):
+        day = int(match.group(1))
+        if not 1 <= day <= 31:
+            continue
+        if _DAY_NOT_THIS_MONTH.search(text[max(0, match.start() - 6) : match.start()]):
+            continue
+        after = text[match.end() : match.end() + 40]
+        if _DAY_DURATION.match(after):
+            continue
+        if _DAY_PLAN.search(re.split(r"[.!?]", after, maxsplit=1)[0][:25]):
+            continue
+        days.add(day)
+    return days
+
+
+def reports_later_day(text: str, day: int) -> bool:
+    """True when ``text`` reports an event on a day of the month after ``day``:
+    a text dated by estimate to ``day`` must then be older than that date."""
+    return any(reported > day for reported in reported_days(text))
+
+
 # ---------------------------------------------------------------- first person
 
 FIRST_PERSON = re.compile(

@@ -473,9 +473,41 @@ def _lead_and_sections(
             best = (fit, (lead, sections, notes, trial))
         if fit[0]:
             break
+    if not best[0][0]:
+        # The lead took what the sections needed: the sections choose first.
+        for strict in (True, False):
+            trial = _copy_ledger(ledger)
+            sections, notes = _sections(stories, trial, tokenizer, strict=strict)
+            lead = _lead(stories, trial, target=2, strict=strict)
+            fit = (len(sections) >= wanted and len(lead) >= 2, len(sections), len(lead))
+            if fit > best[0]:
+                best = (fit, (lead, sections, notes, trial))
+            if fit[0]:
+                break
     lead, sections, notes, trial = best[1]
     _adopt(ledger, trial)
     return lead, sections, notes
+
+
+def _pick(
+    story: Story, ledger: SentenceLedger, *, strict: bool, **options: Any
+) -> list[StorySentence]:
+    """``pick_story_sentences`` for ``story``; not ``strict``, the strict choice
+    still wins when it says more (a lenient choice can lose every sentence to the
+    rule that a paragraph never opens on one needing context)."""
+    trial = _copy_ledger(ledger)
+    chosen = pick_story_sentences(
+        story.sentences, story.focus, trial, strict=True, **options
+    )
+    if not strict:
+        lenient = _copy_ledger(ledger)
+        more = pick_story_sentences(
+            story.sentences, story.focus, lenient, strict=False, **options
+        )
+        if len(more) > len(chosen):
+            chosen, trial = more, lenient
+    _adopt(ledger, trial)
+    return chosen
 
 
 def _lead(
@@ -499,9 +531,8 @@ def _lead(
         if len(lead) >= paragraphs:
             break
         trial = _copy_ledger(ledger)
-        chosen = pick_story_sentences(
-            story.sentences[:60],
-            story.focus,
+        chosen = _pick(
+            story,
             trial,
             count=target,
             accept=_lead_sentence,
@@ -546,13 +577,7 @@ def _sections(
             if len(picked) >= wanted or index in picked:
                 continue
             trial = _copy_ledger(ledger)
-            chosen = pick_story_sentences(
-                story.sentences,
-                story.focus,
-                trial,
-                count=SECTION_TARGET,
-                strict=strict,
-            )
+            chosen = _pick(story, trial, count=SECTION_TARGET, strict=strict)
             if len(chosen) >= minimum:
                 _adopt(ledger, trial)
                 picked[index] = chosen

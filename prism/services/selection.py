@@ -31,6 +31,7 @@ from prism.ingest.kinds import NOT_SELECTED, OPINION
 from prism.models import Article, BriefingItem, ReaderType
 from prism.nlp.cache import LRUCache
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor
+from prism.nlp.korean import reports_later_day
 from prism.nlp.ranking import (
     PoolDocumentFrequency,
     bm25_idf,
@@ -57,6 +58,9 @@ WIDER_WINDOWS_HOURS = (72, 168)
 # Score factor 1 / (1 + DIVERSITY_PENALTY * n) for an article n other reader types
 # of the edition already have.
 DIVERSITY_PENALTY = 0.35
+# An article its own text shows to be older than its estimated date scores this
+# share of what it would (it fills a briefing only when fresher news runs out).
+DOUBTFUL_DATE_FACTOR = 0.5
 TERM_CACHE_SIZE = 50_000
 # Part of every stored index's key: bump it when what article_terms() computes
 # changes (INDEX_BODY_CHARS, HEADLINE_BOOST, is_index_term), so old ones are redone.
@@ -434,6 +438,8 @@ class _Scores:
     recency: np.ndarray
     importance: np.ndarray
     weights: dict[str, float]
+    # Articles whose estimated date their own text contradicts (see date_doubtful).
+    doubtful: np.ndarray | None = None
 
     def total(self, relevance_factor: float = 1.0) -> np.ndarray:
         w = self.weights
@@ -449,7 +455,10 @@ class _Scores:
             + w["recency"]
             + w["importance"]
         )
-        return total / (scale or 1.0)
+        total = total / (scale or 1.0)
+        if self.doubtful is not None:
+            total = np.where(self.doubtful, total * DOUBTFUL_DATE_FACTOR, total)
+        return total
 
     def components(self, row: int) -> dict[str, float]:
         return {
@@ -680,13 +689,29 @@ def _score(pool: CandidatePool, reader_type: ReaderType) -> _Scores:
             for a in pool.articles
         ]
     )
+    # One whose text reports days after that estimate is older than it: not fresh
+    # at all, and it comes only when fresher news runs out.
+    doubtful = np.asarray([date_doubtful(a) for a in pool.articles], bool)
+    recency[doubtful] = 0.0
     sizes = pool.story_sizes()
     coverage = np.log1p(sizes - 1) / math.log1p(max(float(sizes.max()) - 1, 1.0))
     length = np.minimum(
         np.asarray([len(a.body) for a in pool.articles], float) / BODY_FULL_CHARS, 1.0
     )
     importance = 0.7 * coverage + 0.3 * length
-    return _Scores(relevance, section, recency, importance, selection_weights())
+    return _Scores(
+        relevance, section, recency, importance, selection_weights(), doubtful
+    )
+
+
+def date_doubtful(article: Article) -> bool:
+    """Whether an article dated by estimate reports events on later days of the
+    month ("어제(20일)" in a record dated the 15th): it is older than its date."""
+    estimated = getattr(article, "published_at_estimated", False)
+    if not estimated or not article.published_at:
+        return False
+    day = timezone.localtime(article.published_at).day
+    return reports_later_day(article.body[: INDEX_BODY_CHARS * 2], day)
 
 
 def _choose(
@@ -744,8 +769,13 @@ def _choose(
             if r not in blocked and kinds[r] not in unselectable
         ]
         if group == BriefingItem.Group.INTEREST:
-            # 관심 뉴스 match the reader type's interests whenever enough articles
+            # 관심 뉴스 are never older than they seem whenever enough articles
+            # are not, and match the reader type's interests whenever enough
             # do: one of its keywords as written, else at least its words.
+            if scores.doubtful is not None:
+                dated = [r for r in order if not scores.doubtful[r]]
+                if len(dated) >= count:
+                    order = dated
             for matches in (keyword_match, word_match):
                 matching = [r for r in order[:RERANK_DEPTH] if matches(r)]
                 if len(matching) >= count:
@@ -840,6 +870,13 @@ def _notes(
         notes.append(
             f"최근 {RECENT_EDITIONS_DAYS}일 브리핑에 실린 기사 {len(excluded)}건은 "
             "후보에서 뺐습니다."
+        )
+    doubtful = [i.rank for i in selection.items if date_doubtful(i.article)]
+    if doubtful:
+        ranks = ", ".join(f"{rank}번" for rank in doubtful)
+        notes.append(
+            f"{ranks} 기사는 발행일이 없는 기사인데 본문에 적힌 날짜가 추정한 "
+            "발행일보다 늦습니다. 오래된 기사일 수 있으니 확인해 주세요."
         )
     weak = [i.rank for i in selection.interest_items if not i.matched_keywords]
     if weak:
