@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from prism.management.commands.prism_serve import stop_group as serve_stop_group
+
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 300  # seconds; a hang guard, not a speed requirement
 FINISHED = {"succeeded", "failed", "skipped"}
@@ -138,17 +140,9 @@ def stop_cluster(cluster: subprocess.Popen) -> None:
 
 
 def stop_group(process: subprocess.Popen) -> None:
-    """SIGTERM a process started in its own session, then its whole group."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    """SIGTERM a process started in its own session, then SIGKILL its whole group
+    (as ``prism_serve`` stops its children, with a test's patience)."""
+    serve_stop_group(process, timeout=60)
 
 
 def free_port() -> int:

@@ -47,16 +47,18 @@ class Command(BaseCommand):
             time.sleep(0.2)
         self.stdout.write("멈추는 중입니다…")
         for child in children:
-            _stop_group(child)
+            stop_group(child)
         self.stdout.write("작업 큐와 웹 서버를 멈췄습니다.")
 
 
-def _stop_group(child: subprocess.Popen) -> None:
+def stop_group(
+    child: subprocess.Popen, *, timeout: float = STOP_TIMEOUT_SECONDS
+) -> None:
     """SIGTERM the child once; SIGKILL whatever of its group outlives the wait."""
     if child.poll() is None:
         child.send_signal(signal.SIGTERM)
     try:
-        child.wait(timeout=STOP_TIMEOUT_SECONDS)
+        child.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         pass
     # Workers left in the group after their master exited are orphans: end them.
