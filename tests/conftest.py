@@ -23,6 +23,27 @@ def make_article(db):
 
 
 @pytest.fixture
+def fast_passwords(settings):
+    """MD5 password hashing: for modules whose tests log many users in."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cms_client(db):
+    """The host CMS: a non-staff service account with a token and add_article."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    user = get_user_model().objects.create_user("cms-bot", password="x-unused-9")
+    user.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
+    return client
+
+
+@pytest.fixture
 def reader_type(db) -> ReaderType:
     """The CEO reader type created by the data migration."""
     return ReaderType.objects.get(slug="ceo")

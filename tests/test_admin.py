@@ -17,18 +17,11 @@ from django.utils import timezone
 from prism.models import AuditEvent, Briefing, BriefingItem, ShareLink
 from prism.services import workflow
 from prism.services.share_links import share_link_create
+from tests.helpers.admin_forms import briefing_admin_url as url
 from tests.helpers.admin_forms import change_form_data
 
 S = Briefing.Status
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"admin:prism_briefing_{name}", args=args)
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 def buttons(response) -> list[str]:

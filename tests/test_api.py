@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -40,16 +39,6 @@ def _fresh_throttle_counts():
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def cms_client(db):
-    """The host CMS: a non-staff service account with a token and add_article."""
-    user = get_user_model().objects.create_user("cms-bot", password="x-unused-9")
-    user.user_permissions.add(Permission.objects.get(codename="add_article"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
-    return client
 
 
 def _published(make_briefing, **fields) -> Briefing:

@@ -9,8 +9,6 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core import mail, signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -19,7 +17,6 @@ from django.db.models import JSONField, Value
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from prism.api.serializers import MAX_API_BODY_CHARS, MAX_BULK_ARTICLES
@@ -44,15 +41,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def cms_client(db):
-    user = get_user_model().objects.create_user("cms-bot", password="x-unused-9")
-    user.user_permissions.add(Permission.objects.get(codename="add_article"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
-    return client
 
 
 def _published(make_briefing, **fields) -> Briefing:

@@ -18,6 +18,7 @@ from prism.services.revisions import revision_create
 from tests.helpers.admin_forms import change_form_data
 
 S = Briefing.Status
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 ROLES = ["anonymous", "subscriber", "editor", "chief_editor"]
 STATES = list(S.values)
 
@@ -57,11 +58,6 @@ EDITS = {
     },
 }
 PAGES = ["change", "preview", "diff", "history"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
+
+def briefing_admin_url(name: str, *args) -> str:
+    """The URL of the briefing admin's view ``name`` (change, preview, diff…)."""
+    return reverse(f"admin:prism_briefing_{name}", args=args)
+
 
 def change_form_data(response) -> dict[str, str]:
     """What the browser would post back for the admin change form as rendered."""
