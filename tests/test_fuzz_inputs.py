@@ -9,13 +9,10 @@ import json
 import logging
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from prism.ingest import FORMATS, IngestError, parse_text
@@ -97,15 +94,6 @@ api_bodies = st.one_of(
     st.just(b'{"headline": NaN, "body": Infinity}'),
     st.just('{"body": "\ud800"}'.encode("utf-8", "surrogatepass")),
 )
-
-
-@pytest.fixture
-def cms_client(db):
-    user = get_user_model().objects.create_user("fuzz-cms", password="x-unused-9")
-    user.user_permissions.add(Permission.objects.get(codename="add_article"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
-    return client
 
 
 @pytest.fixture
