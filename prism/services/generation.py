@@ -22,6 +22,7 @@ from django_q.exceptions import TimeoutException
 
 from prism.conf import prism_settings
 from prism.models import (
+    AuditEvent,
     Briefing,
     BriefingItem,
     BriefingRevision,
@@ -39,15 +40,17 @@ from prism.services.runs import (
     RECOVERY_MAX_AGE,
     STALE_GRACE,
     TERMINAL,
-    _entry_status,
+    ProgressEntry,
     generation_attempt_begin,
     generation_attempt_fail,
     generation_attempt_finish,
     generation_enqueue,
+    generation_entry_status,
     generation_run_create,
     generation_run_summary,
     generation_runs_recover,
     generation_stale_after,
+    progress_entries,
 )
 from prism.services.selection import Selection, edition_selection
 from prism.services.workflow import briefing_is_untouched
@@ -58,11 +61,14 @@ __all__ = [
     "STALE_GRACE",
     "TERMINAL",
     "GenerationOutcome",
+    "ProgressEntry",
     "briefing_generate",
     "briefing_write",
+    "composition_values",
     "generation_attempt_begin",
     "generation_attempt_fail",
     "generation_attempt_finish",
+    "generation_entry_status",
     "generation_enqueue",
     "generation_provenance",
     "generation_reader_type_run",
@@ -72,6 +78,7 @@ __all__ = [
     "generation_runs_recover",
     "generation_stale_after",
     "live_briefing",
+    "progress_entries",
 ]
 
 logger = logging.getLogger(__name__)
@@ -150,7 +157,7 @@ def _skip_touched(briefing: Briefing, run: GenerationRun | None) -> GenerationOu
         reason = "사람이 수정한 초안이 있어 다시 만들지 않았습니다."
     audit_record(
         briefing=briefing,
-        action="generation_skipped",
+        action=AuditEvent.Action.GENERATION_SKIPPED,
         comment=reason,
         data={"run_id": run.pk if run else None},
     )
@@ -177,12 +184,7 @@ def briefing_write(
         # An editor got to it while we were composing.
         return _skip_touched(existing, run)
     values = {
-        "headline": composition.headline[:300],
-        "header_line": composition.header_line,
-        "editors_note": composition.editors_note,
-        "lead": composition.lead,
-        "keywords": composition.keywords,
-        "footer": composition.footer,
+        **composition_values(composition),
         "generation_notes": "\n".join(composition.notes),
         "generation_run": run,
         "quality_findings": composition_quality_report(composition, reader_type),
@@ -220,12 +222,20 @@ def briefing_write(
     )
     audit_record(
         briefing=briefing,
-        action="generated",
+        action=AuditEvent.Action.GENERATED,
         revision=revision,
         comment="AI 초안을 다시 만들었습니다." if status == "replaced" else "",
         data={"run_id": run.pk if run else None, "replaced": status == "replaced"},
     )
     return GenerationOutcome(status, briefing)
+
+
+def composition_values(composition: Composition) -> dict[str, Any]:
+    """The composed values of ``Briefing.EDITABLE_FIELDS`` (the headline cut to fit)."""
+    values = {name: getattr(composition, name) for name in Briefing.EDITABLE_FIELDS}
+    values["headline"] = values["headline"][:300]
+    values["keywords"] = list(values["keywords"])
+    return values
 
 
 def _write_parts(briefing: Briefing, composition: Composition) -> None:
@@ -288,7 +298,7 @@ def generation_reader_type_run(
 ) -> str:
     """One reader type's work in a run, with attempt accounting; returns its status."""
     if not generation_attempt_begin(run_id=run_id, reader_type_id=reader_type_id):
-        return _entry_status(run_id, reader_type_id)
+        return generation_entry_status(run_id, reader_type_id)
     started = time.monotonic()
     try:
         run = GenerationRun.objects.get(pk=run_id)
@@ -317,14 +327,14 @@ def generation_reader_type_run(
         )
         if timed_out:
             raise
-        return _entry_status(run_id, reader_type_id)
+        return generation_entry_status(run_id, reader_type_id)
     generation_attempt_finish(
         run_id=run_id,
         reader_type_id=reader_type_id,
         outcome=outcome,
         seconds=time.monotonic() - started,
     )
-    return _entry_status(run_id, reader_type_id)
+    return generation_entry_status(run_id, reader_type_id)
 
 
 def generation_run_execute(
@@ -334,13 +344,13 @@ def generation_run_execute(
     on_progress: Callable[[str, str], None] | None = None,
 ) -> GenerationRun:
     """Run every reader type of ``run`` here and now, one after the other."""
-    for slug, entry in list(run.progress.items()):
+    for slug, entry in list(progress_entries(run)):
         status = Status.QUEUED.value
         # Errors are retried right here, within the same attempt limit.
         while status == Status.QUEUED:
             status = generation_reader_type_run(
                 run_id=run.pk,
-                reader_type_id=entry["reader_type_id"],
+                reader_type_id=entry.reader_type_id,
                 now=now,
                 requeue=False,
             )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from prism.conf import prism_settings
 from prism.models import GenerationRun, ReaderType
 from prism.nlp.quality import count_by_severity
+from prism.services.audit import Actor
 
 if TYPE_CHECKING:
     from prism.services.generation import GenerationOutcome
@@ -29,6 +31,62 @@ TERMINAL = {Status.SUCCEEDED, Status.FAILED, Status.SKIPPED}
 GENERATE_TASK = "prism.tasks.generate_briefing_for_reader_type"
 
 
+@dataclass
+class ProgressEntry:
+    """One reader type's line of ``GenerationRun.progress``, stored as a JSON object.
+
+    Times are ISO strings as stored. ``outcome`` ("created", "replaced" or
+    "skipped") and ``quality`` (the draft's findings counted by severity) are
+    written once the reader type finished, and left out of the JSON until then.
+    """
+
+    reader_type_id: int | None = None
+    name: str = ""
+    status: str = Status.QUEUED.value
+    attempts: int = 0
+    reason: str = ""
+    error: str = ""
+    briefing_id: int | None = None
+    queued_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    seconds: float | None = None
+    outcome: str | None = None
+    quality: dict[str, int] | None = None
+    # Keys this version does not know (a newer or older writer's), kept as they are.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def queued(cls, reader_type: ReaderType) -> ProgressEntry:
+        """A new entry for ``reader_type``, queued now."""
+        return cls(
+            reader_type_id=reader_type.pk,
+            name=reader_type.name,
+            queued_at=timezone.now().isoformat(),
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProgressEntry:
+        known = {f.name for f in fields(cls)} - {"extra"}
+        values = {key: value for key, value in data.items() if key in known}
+        extra = {key: value for key, value in data.items() if key not in known}
+        return cls(**values, extra=extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        extra = data.pop("extra")
+        for optional in ("outcome", "quality"):
+            if data[optional] is None:
+                del data[optional]
+        return data | extra
+
+
+def progress_entries(run: GenerationRun) -> Iterator[tuple[str, ProgressEntry]]:
+    """The run's entries by reader type slug, typed."""
+    for slug, data in (run.progress or {}).items():
+        yield slug, ProgressEntry.from_dict(data)
+
+
 # ----------------------------------------------------------------------- runs
 
 
@@ -37,7 +95,7 @@ def generation_run_create(
     *,
     edition_date: dt.date,
     reader_types: Iterable[ReaderType] | None = None,
-    requested_by=None,
+    requested_by: Actor = None,
 ) -> GenerationRun:
     """A queued run for ``reader_types`` (default: every active reader type)."""
     if reader_types is None:
@@ -51,7 +109,7 @@ def generation_run_create(
         edition_date=edition_date,
         status=Status.QUEUED,
         requested_by=requested_by,
-        progress={rt.slug: _entry(rt) for rt in reader_types},
+        progress={rt.slug: ProgressEntry.queued(rt).to_dict() for rt in reader_types},
     )
     run.reader_types.set(reader_types)
     if not reader_types:
@@ -62,27 +120,11 @@ def generation_run_create(
     return run
 
 
-def _entry(reader_type: ReaderType) -> dict[str, Any]:
-    return {
-        "reader_type_id": reader_type.pk,
-        "name": reader_type.name,
-        "status": Status.QUEUED.value,
-        "attempts": 0,
-        "reason": "",
-        "error": "",
-        "briefing_id": None,
-        "queued_at": timezone.now().isoformat(),
-        "started_at": None,
-        "finished_at": None,
-        "seconds": None,
-    }
-
-
 def generation_enqueue(
     *,
     edition_date: dt.date,
     reader_types: Iterable[ReaderType] | None = None,
-    requested_by=None,
+    requested_by: Actor = None,
 ) -> GenerationRun:
     """Create a run and enqueue one background task per reader type (after commit)."""
     with transaction.atomic():
@@ -91,8 +133,8 @@ def generation_enqueue(
             reader_types=reader_types,
             requested_by=requested_by,
         )
-        for entry in run.progress.values():
-            _enqueue_on_commit(run.pk, entry["reader_type_id"])
+        for _slug, entry in progress_entries(run):
+            _enqueue_on_commit(run.pk, entry.reader_type_id)
     return run
 
 
@@ -119,29 +161,27 @@ def generation_attempt_begin(*, run_id: int, reader_type_id: int) -> bool:
     delivery knows and gives up after ``GENERATION_MAX_ATTEMPTS``.
     """
     with transaction.atomic():
-        run, entry = _locked_entry(run_id, reader_type_id)
-        if entry is None or entry["status"] in TERMINAL:
+        run, slug, entry = _locked_entry(run_id, reader_type_id)
+        if entry is None or entry.status in TERMINAL:
             return False
-        entry["attempts"] += 1
-        run.attempts = max(run.attempts, entry["attempts"])
+        entry.attempts += 1
+        run.attempts = max(run.attempts, entry.attempts)
         limit = int(prism_settings.GENERATION_MAX_ATTEMPTS)
         now = timezone.now()
-        if entry["attempts"] > limit:
-            entry.update(
-                status=Status.FAILED.value,
-                finished_at=now.isoformat(),
-                error=entry["error"]
-                or (
-                    f"{limit}번 시도했지만 작업이 끝나지 않았습니다 "
-                    "(작업자 프로세스가 중단됨)."
-                ),
+        if entry.attempts > limit:
+            entry.status = Status.FAILED.value
+            entry.finished_at = now.isoformat()
+            entry.error = entry.error or (
+                f"{limit}번 시도했지만 작업이 끝나지 않았습니다 "
+                "(작업자 프로세스가 중단됨)."
             )
-            _save_run(run)
+            _save_entry(run, slug, entry)
             logger.error("generation run %s: %s gave up", run_id, reader_type_id)
             return False
-        entry.update(status=Status.RUNNING.value, started_at=now.isoformat())
+        entry.status = Status.RUNNING.value
+        entry.started_at = now.isoformat()
         run.started_at = run.started_at or now
-        _save_run(run)
+        _save_entry(run, slug, entry)
         return True
 
 
@@ -150,22 +190,19 @@ def generation_attempt_finish(
 ) -> None:
     """Record a finished reader type (succeeded or skipped with its reason)."""
     with transaction.atomic():
-        run, entry = _locked_entry(run_id, reader_type_id)
+        run, slug, entry = _locked_entry(run_id, reader_type_id)
         if entry is None:
             return
-        entry.update(
-            status=(Status.SKIPPED if outcome.skipped else Status.SUCCEEDED).value,
-            reason=outcome.reason,
-            outcome=outcome.status,
-            briefing_id=outcome.briefing.pk if outcome.briefing else None,
-            quality=count_by_severity(
-                outcome.briefing.quality_findings if outcome.briefing else []
-            ),
-            finished_at=timezone.now().isoformat(),
-            seconds=round(seconds, 2),
-            error="",
-        )
-        _save_run(run)
+        briefing = outcome.briefing
+        entry.status = (Status.SKIPPED if outcome.skipped else Status.SUCCEEDED).value
+        entry.reason = outcome.reason
+        entry.outcome = outcome.status
+        entry.briefing_id = briefing.pk if briefing else None
+        entry.quality = count_by_severity(briefing.quality_findings if briefing else [])
+        entry.finished_at = timezone.now().isoformat()
+        entry.seconds = round(seconds, 2)
+        entry.error = ""
+        _save_entry(run, slug, entry)
 
 
 def generation_attempt_fail(
@@ -178,40 +215,45 @@ def generation_attempt_fail(
 ) -> bool:
     """Record an error; True while attempts remain (re-enqueued if ``requeue``)."""
     with transaction.atomic():
-        run, entry = _locked_entry(run_id, reader_type_id)
+        run, slug, entry = _locked_entry(run_id, reader_type_id)
         if entry is None:
             return False
-        retry = entry["attempts"] < int(prism_settings.GENERATION_MAX_ATTEMPTS)
+        retry = entry.attempts < int(prism_settings.GENERATION_MAX_ATTEMPTS)
         now = timezone.now().isoformat()
-        entry.update(
-            status=(Status.QUEUED if retry else Status.FAILED).value,
-            error=error[-4000:],
-            queued_at=now if retry else entry.get("queued_at"),
-            finished_at=None if retry else now,
-            seconds=round(seconds, 2),
-        )
-        _save_run(run)
+        entry.status = (Status.QUEUED if retry else Status.FAILED).value
+        entry.error = error[-4000:]
+        entry.queued_at = now if retry else entry.queued_at
+        entry.finished_at = None if retry else now
+        entry.seconds = round(seconds, 2)
+        _save_entry(run, slug, entry)
         if retry and requeue:
             _enqueue_on_commit(run_id, reader_type_id)
         return retry
 
 
-def _locked_entry(run_id: int, reader_type_id: int):
-    """The run (row-locked) and its progress entry for the reader type."""
+def _locked_entry(
+    run_id: int, reader_type_id: int
+) -> tuple[GenerationRun, str, ProgressEntry | None]:
+    """The run (row-locked), and the slug and entry of the reader type in it."""
     run = GenerationRun.objects.select_for_update().get(pk=run_id)
-    for entry in run.progress.values():
-        if entry.get("reader_type_id") == reader_type_id:
-            return run, entry
+    for slug, entry in progress_entries(run):
+        if entry.reader_type_id == reader_type_id:
+            return run, slug, entry
     reader_type = ReaderType.objects.filter(pk=reader_type_id).first()
     if reader_type is None:
-        return run, None
-    run.progress[reader_type.slug] = _entry(reader_type)
-    return run, run.progress[reader_type.slug]
+        return run, "", None
+    return run, reader_type.slug, ProgressEntry.queued(reader_type)
+
+
+def _save_entry(run: GenerationRun, slug: str, entry: ProgressEntry) -> None:
+    run.progress[slug] = entry.to_dict()
+    _save_run(run)
 
 
 def _save_run(run: GenerationRun) -> None:
     """Derive the run's status, error and end time from its entries, then save."""
-    statuses = [entry["status"] for entry in run.progress.values()]
+    entries = [entry for _slug, entry in progress_entries(run)]
+    statuses = [entry.status for entry in entries]
     if any(s in (Status.QUEUED, Status.RUNNING) for s in statuses):
         started = any(s != Status.QUEUED for s in statuses) or run.started_at
         run.status = Status.RUNNING if started else Status.QUEUED
@@ -225,9 +267,7 @@ def _save_run(run: GenerationRun) -> None:
     if run.status in TERMINAL:
         run.finished_at = run.finished_at or timezone.now()
     run.error = "\n\n".join(
-        f"[{entry['name']}] {entry['error']}"
-        for entry in run.progress.values()
-        if entry.get("error")
+        f"[{entry.name}] {entry.error}" for entry in entries if entry.error
     )
     run.save(
         update_fields=[
@@ -241,11 +281,12 @@ def _save_run(run: GenerationRun) -> None:
     )
 
 
-def _entry_status(run_id: int, reader_type_id: int) -> str:
+def generation_entry_status(run_id: int, reader_type_id: int) -> str:
+    """The status of the reader type's entry in the run ("" if it has none)."""
     run = GenerationRun.objects.get(pk=run_id)
-    for entry in run.progress.values():
-        if entry.get("reader_type_id") == reader_type_id:
-            return entry["status"]
+    for _slug, entry in progress_entries(run):
+        if entry.reader_type_id == reader_type_id:
+            return entry.status
     return ""
 
 
@@ -293,11 +334,12 @@ def generation_runs_recover(*, now: dt.datetime | None = None) -> dict[int, list
             run = GenerationRun.objects.select_for_update().get(pk=run_id)
             if run.status not in (Status.QUEUED, Status.RUNNING):
                 continue
-            actions = [
-                _recover_entry(run, entry, now=now, stale_before=stale_before)
-                for entry in run.progress.values()
-            ]
-            actions = [action for action in actions if action]
+            actions = []
+            for slug, entry in progress_entries(run):
+                action = _recover_entry(run, entry, now=now, stale_before=stale_before)
+                if action:
+                    run.progress[slug] = entry.to_dict()
+                    actions.append(action)
             if actions:
                 _save_run(run)
                 recovered[run.pk] = actions
@@ -308,66 +350,60 @@ def generation_runs_recover(*, now: dt.datetime | None = None) -> dict[int, list
 
 def _recover_entry(
     run: GenerationRun,
-    entry: dict[str, Any],
+    entry: ProgressEntry,
     *,
     now: dt.datetime,
     stale_before: dt.datetime,
 ) -> str:
     """Requeue or fail one stale entry of a locked run; what was done, or ""."""
-    if entry["status"] == Status.RUNNING:
-        since = entry.get("started_at")
-    elif entry["status"] == Status.QUEUED:
-        since = entry.get("queued_at")
+    if entry.status == Status.RUNNING:
+        since = entry.started_at
+    elif entry.status == Status.QUEUED:
+        since = entry.queued_at
     else:
         return ""
     since = dt.datetime.fromisoformat(since) if since else run.created_at
     if since >= stale_before:
         return ""
     minutes = max(1, round((now - since).total_seconds() / 60))
-    was = "실행 중" if entry["status"] == Status.RUNNING else "대기 중"
+    was = "실행 중" if entry.status == Status.RUNNING else "대기 중"
     limit = int(prism_settings.GENERATION_MAX_ATTEMPTS)
     too_old = run.created_at < now - RECOVERY_MAX_AGE
-    if entry["attempts"] >= limit or too_old:
+    if entry.attempts >= limit or too_old:
         reason = (
             f"작업이 {minutes}분 넘게 {was} 상태로 남아 실패로 처리했습니다 "
             "(작업 시간 초과 또는 작업자·브로커 중단"
             + (", 생성 요청이 하루 넘게 지나 다시 시도하지 않음)." if too_old else ").")
         )
-        entry.update(
-            status=Status.FAILED.value,
-            error="\n".join(p for p in (entry.get("error"), reason) if p),
-            finished_at=now.isoformat(),
-        )
-        return f"{entry['name']}: failed"
-    entry.update(
-        status=Status.QUEUED.value,
-        queued_at=now.isoformat(),
-        error=(
-            f"작업이 {minutes}분 넘게 {was} 상태로 남아 다시 시도합니다 "
-            "(작업 시간 초과 또는 작업자·브로커 중단)."
-        ),
+        entry.status = Status.FAILED.value
+        entry.error = "\n".join(p for p in (entry.error, reason) if p)
+        entry.finished_at = now.isoformat()
+        return f"{entry.name}: failed"
+    entry.status = Status.QUEUED.value
+    entry.queued_at = now.isoformat()
+    entry.error = (
+        f"작업이 {minutes}분 넘게 {was} 상태로 남아 다시 시도합니다 "
+        "(작업 시간 초과 또는 작업자·브로커 중단)."
     )
-    _enqueue_on_commit(run.pk, entry["reader_type_id"])
-    return f"{entry['name']}: requeued"
+    _enqueue_on_commit(run.pk, entry.reader_type_id)
+    return f"{entry.name}: requeued"
 
 
 def generation_run_summary(run: GenerationRun) -> list[str]:
     """One line per reader type: status, briefing and reason (for commands)."""
     labels = dict(Status.choices)
     lines = []
-    for entry in run.progress.values():
-        detail = entry.get("reason") or entry.get("error", "").splitlines()[:1]
-        if isinstance(detail, list):
-            detail = detail[0] if detail else ""
-        briefing = f"브리핑 #{entry['briefing_id']}" if entry.get("briefing_id") else ""
-        quality = entry.get("quality") or {}
+    for _slug, entry in progress_entries(run):
+        detail = entry.reason or next(iter(entry.error.splitlines()), "")
+        briefing = f"브리핑 #{entry.briefing_id}" if entry.briefing_id else ""
+        quality = entry.quality or {}
         checks = (
             f"품질 점검 {quality.get('hard', 0) + quality.get('soft', 0)}건"
             f"(중요 {quality.get('hard', 0)}건)"
-            if quality and entry.get("status") == Status.SUCCEEDED
+            if quality and entry.status == Status.SUCCEEDED
             else ""
         )
-        parts = [f"{entry['name']}: {labels.get(entry['status'], entry['status'])}"]
+        parts = [f"{entry.name}: {labels.get(entry.status, entry.status)}"]
         parts += [p for p in (briefing, checks, detail) if p]
         lines.append(" · ".join(parts))
     return lines
