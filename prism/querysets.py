@@ -44,11 +44,11 @@ class SummaryQuerySet(models.QuerySet):
 class BriefingQuerySet(models.QuerySet):
     def published(self) -> BriefingQuerySet:
         """What the public may see: published briefings only."""
-        return self.filter(status="published")
+        return self.filter(status=self.model.Status.PUBLISHED)
 
     def live(self) -> BriefingQuerySet:
         """Every briefing that is not spiked (at most one per reader type and date)."""
-        return self.exclude(status="spiked")
+        return self.exclude(status=self.model.Status.SPIKED)
 
     def for_reader_type(self, reader_type) -> BriefingQuerySet:
         if isinstance(reader_type, str):

@@ -19,6 +19,7 @@ from prism.services.workflow import (
     PublishGuardError,
     WorkflowPermissionDenied,
 )
+from prism.services.workflow.publishing import _publish_scheduled_one
 
 S = Briefing.Status
 
@@ -321,7 +322,7 @@ def test_scheduled_publishing_run_twice_publishes_once(
     assert first == [briefing.pk]
     assert second == []
     # A worker that read the briefing as due before the first run committed.
-    assert workflow._publish_scheduled_one(briefing.pk, later) is False
+    assert _publish_scheduled_one(briefing.pk, later) is False
     briefing.refresh_from_db()
     assert briefing.status == S.PUBLISHED
     assert actions(briefing).count("published") == 1

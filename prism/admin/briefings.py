@@ -129,16 +129,7 @@ class BriefingAdmin(KoreanErrorPagesMixin, admin.ModelAdmin):
     fieldsets = [
         (
             _("브리핑"),
-            {
-                "fields": [
-                    "headline",
-                    "header_line",
-                    "editors_note",
-                    "lead",
-                    "keywords",
-                    "footer",
-                ]
-            },
+            {"fields": list(Briefing.EDITABLE_FIELDS)},
         ),
         (_("정정"), {"fields": ["correction_note"]}),
         (

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from prism.conf import prism_settings
 from prism.ingest import content_hash
 from prism.models import Article, Briefing, BriefingRevision
+from prism.services.workflow import FIELD_CHECKS, field_problems
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -111,15 +112,7 @@ class BriefingAdminForm(forms.ModelForm):
 
     class Meta:
         model = Briefing
-        fields = [
-            "headline",
-            "header_line",
-            "editors_note",
-            "lead",
-            "keywords",
-            "footer",
-            "correction_note",
-        ]
+        fields = [*Briefing.EDITABLE_FIELDS, "correction_note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,12 +154,15 @@ class BriefingAdminForm(forms.ModelForm):
                 "correction_note",
                 _("발행된 브리핑을 고치려면 독자에게 보일 정정 안내를 입력하세요."),
             )
-        if "footer" in cleaned and cleaned["footer"].strip() != prism_settings.footer:
-            self.add_error(
-                "footer", f"저작권 문구는 ‘{prism_settings.footer}’이어야 합니다."
-            )
-        wanted = int(prism_settings.KEYWORDS_PER_BRIEFING)
-        if "keywords" in cleaned and len(cleaned["keywords"]) != wanted:
-            self.add_error("keywords", f"키워드는 {wanted}개여야 합니다.")
-        if "editors_note" in cleaned and not cleaned["editors_note"].strip():
-            self.add_error("editors_note", "편집자 주가 없습니다.")
+        for field in FIELD_CHECKS:
+            if field in cleaned and field_problems(field, cleaned[field]):
+                self.add_error(field, _correction_requirement(field, cleaned[field]))
+
+
+def _correction_requirement(field: str, value) -> str:
+    """What a correction's ``field`` must hold, said as the form's error."""
+    if field == "footer":
+        return f"저작권 문구는 ‘{prism_settings.footer}’이어야 합니다."
+    if field == "keywords":
+        return f"키워드는 {int(prism_settings.KEYWORDS_PER_BRIEFING)}개여야 합니다."
+    return " ".join(field_problems(field, value))

@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from prism.admin.panels import selection_reason_sentence, source_article_context
-from prism.models import BriefingItem, BriefingSection
-from prism.services.workflow import EDITABLE_FIELDS, can_edit
+from prism.models import Briefing, BriefingItem, BriefingSection
+from prism.services.workflow import can_edit
 
 
 class BriefingSectionInline(admin.StackedInline):
@@ -104,7 +104,7 @@ def edit_data_from_forms(form, formsets) -> dict:
     """The workflow service's edit payload from the admin's validated forms."""
     data: dict = {
         name: form.cleaned_data[name]
-        for name in EDITABLE_FIELDS
+        for name in Briefing.EDITABLE_FIELDS
         if name in form.cleaned_data
     }
     for formset in formsets:

@@ -30,6 +30,7 @@ from prism.services.workflow import (
 )
 
 Status = Briefing.Status
+Action = AuditEvent.Action
 
 
 def change_url(briefing: Briefing) -> str:
@@ -93,7 +94,7 @@ def audit_sentence(event: AuditEvent) -> str:
     pieces = [label]
     if data.get("parts"):
         pieces.append(f"— {parts_sentence(data['parts'])}")
-    if event.action in ("published", "approved") and data.get("revision"):
+    if event.action in (Action.PUBLISHED, Action.APPROVED) and data.get("revision"):
         pieces.append(f"(v{data['revision']})")
     if data.get("publish_at"):
         try:

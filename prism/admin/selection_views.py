@@ -31,7 +31,10 @@ SEARCH_RESULTS = 30
 
 def _editable_briefing(request, model_admin, object_id) -> Briefing:
     briefing = briefing_for(request, model_admin, object_id)
-    if not can_edit(briefing, request.user) or briefing.status == "published":
+    if (
+        not can_edit(briefing, request.user)
+        or briefing.status == Briefing.Status.PUBLISHED
+    ):
         raise PermissionDenied("이 브리핑의 기사 구성을 바꿀 권한이 없습니다.")
     return briefing
 

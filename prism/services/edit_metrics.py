@@ -96,7 +96,9 @@ def revision_edit_metrics(
 def _latest_metric_events(since: dt.date | None) -> dict[int, AuditEvent]:
     """Per published briefing, its latest publish/correction event with metrics."""
     events = (
-        AuditEvent.objects.filter(action__in=["published", "corrected"])
+        AuditEvent.objects.filter(
+            action__in=[AuditEvent.Action.PUBLISHED, AuditEvent.Action.CORRECTED]
+        )
         .select_related("briefing__reader_type")
         .order_by("briefing_id", "-created_at", "-id")
     )

@@ -16,8 +16,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from prism.conf import prism_settings
-from prism.models import Article, Briefing, BriefingItem, BriefingSection
-from prism.services.audit import audit_record
+from prism.models import (
+    Article,
+    AuditEvent,
+    Briefing,
+    BriefingItem,
+    BriefingRevision,
+    BriefingSection,
+)
+from prism.services.audit import Actor, audit_record
 from prism.services.workflow import (
     EDITABLE_STATES,
     EditConflict,
@@ -25,15 +32,16 @@ from prism.services.workflow import (
     PublishGuardError,
     WorkflowError,
     WorkflowPermissionDenied,
-    _new_version_after_edit,
     briefing_correct,
     briefing_save_edit,
     briefing_transition,
+    new_version_after_edit,
     publish_problems,
     user_has_perm,
 )
 
 Status = Briefing.Status
+Action = AuditEvent.Action
 MACHINE = "prism.services.editing"
 
 
@@ -56,7 +64,7 @@ class PersonEditedPart(WorkflowError):
 def briefing_save_and_transition(
     *,
     briefing: Briefing,
-    user,
+    user: Actor,
     action: str,
     data: dict[str, Any] | None,
     base_version: int | None,
@@ -107,7 +115,7 @@ def briefing_save_and_transition(
 def briefing_submitter(briefing: Briefing):
     """Who sent the briefing to review most recently (None if nobody did)."""
     event = (
-        briefing.audit_events.filter(action="submitted")
+        briefing.audit_events.filter(action=Action.SUBMITTED)
         .select_related("actor")
         .order_by("-created_at", "-id")
         .first()
@@ -115,7 +123,7 @@ def briefing_submitter(briefing: Briefing):
     return event.actor if event else None
 
 
-def can_withdraw(briefing: Briefing, user) -> bool:
+def can_withdraw(briefing: Briefing, user: Actor) -> bool:
     """The person who submitted it may take a submission back (chief editors
     send it back with 수정 요청 instead)."""
     if briefing.status != Status.IN_REVIEW or user is None:
@@ -130,7 +138,11 @@ def can_withdraw(briefing: Briefing, user) -> bool:
 
 @transaction.atomic
 def briefing_withdraw(
-    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
+    *,
+    briefing: Briefing,
+    user: Actor,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> Briefing:
     """in_review → draft, by the person who submitted it."""
     locked = Briefing.objects.select_for_update().get(pk=briefing.pk)
@@ -150,7 +162,7 @@ def briefing_withdraw(
     locked.refresh_from_db()
     audit_record(
         briefing=locked,
-        action="withdrawn",
+        action=Action.WITHDRAWN,
         actor=user,
         comment=comment,
         data={"from": Status.IN_REVIEW, "to": Status.DRAFT, "version": locked.version},
@@ -163,7 +175,7 @@ def briefing_withdraw(
 # --- the selection ------------------------------------------------------------------
 
 
-def _begin(briefing: Briefing, user, base_version: int | None) -> Briefing:
+def _begin(briefing: Briefing, user: Actor, base_version: int | None) -> Briefing:
     if not user_has_perm(user, "change_briefing"):
         raise WorkflowPermissionDenied("‘브리핑 수정’ 권한이 없습니다.")
     locked = Briefing.objects.select_for_update().get(pk=briefing.pk)
@@ -182,14 +194,14 @@ def _finish(
     locked: Briefing,
     briefing: Briefing,
     *,
-    user,
+    user: Actor,
     action_code: str,
     comment: str,
     parts: list[str],
     provenance: dict[str, Any] | None = None,
-    kind: str = "edited",
+    kind: str = BriefingRevision.Kind.EDITED,
 ) -> Briefing:
-    revision = _new_version_after_edit(
+    revision = new_version_after_edit(
         locked,
         user=user,
         kind=kind,
@@ -256,7 +268,7 @@ def _item_fields(article: Article, reason: dict[str, Any] | None) -> dict[str, A
 def briefing_item_replace(
     *,
     briefing: Briefing,
-    user,
+    user: Actor,
     base_version: int | None,
     rank: int,
     article: Article,
@@ -279,7 +291,7 @@ def briefing_item_replace(
         locked,
         briefing,
         user=user,
-        action_code="item_replaced",
+        action_code=Action.ITEM_REPLACED,
         comment=f"{rank}번 기사 교체: {old_headline} → {article.headline}",
         parts=[f"item{rank}.article", f"item{rank}.summary"],
     )
@@ -289,7 +301,7 @@ def briefing_item_replace(
 def briefing_item_add(
     *,
     briefing: Briefing,
-    user,
+    user: Actor,
     base_version: int | None,
     article: Article,
     reason: dict[str, Any] | None = None,
@@ -306,7 +318,7 @@ def briefing_item_add(
         locked,
         briefing,
         user=user,
-        action_code="item_added",
+        action_code=Action.ITEM_ADDED,
         comment=f"{rank}번 기사 추가: {article.headline}",
         parts=[f"item{rank}.article"],
     )
@@ -314,7 +326,7 @@ def briefing_item_add(
 
 @transaction.atomic
 def briefing_item_remove(
-    *, briefing: Briefing, user, base_version: int | None, rank: int
+    *, briefing: Briefing, user: Actor, base_version: int | None, rank: int
 ) -> Briefing:
     """Take item ``rank`` out; the items below move up."""
     locked = _begin(briefing, user, base_version)
@@ -328,7 +340,7 @@ def briefing_item_remove(
         locked,
         briefing,
         user=user,
-        action_code="item_removed",
+        action_code=Action.ITEM_REMOVED,
         comment=f"{rank}번 기사 뺌: {item.headline}",
         parts=[f"item{rank}.article"],
     )
@@ -336,7 +348,7 @@ def briefing_item_remove(
 
 @transaction.atomic
 def briefing_item_move(
-    *, briefing: Briefing, user, base_version: int | None, rank: int, offset: int
+    *, briefing: Briefing, user: Actor, base_version: int | None, rank: int, offset: int
 ) -> Briefing:
     """Move item ``rank`` up (offset -1) or down (+1) one place."""
     locked = _begin(briefing, user, base_version)
@@ -353,7 +365,7 @@ def briefing_item_move(
         locked,
         briefing,
         user=user,
-        action_code="item_moved",
+        action_code=Action.ITEM_MOVED,
         comment=f"{rank}번 기사를 {target + 1}번으로 옮김",
         parts=[f"item{index + 1}.rank", f"item{target + 1}.rank"],
     )
@@ -382,16 +394,23 @@ def part_edited_by_person(briefing: Briefing, part: str) -> bool:
     """Whether the newest change to ``part`` was a person's (not the machine's)."""
     wanted = set(_audit_parts(part))
     events = briefing.audit_events.filter(
-        Q(action__in=["generated", "edited", "corrected", "revision_restored"])
-        | Q(action__in=["recomposed", "regenerated"])
+        Q(
+            action__in=[
+                Action.GENERATED,
+                Action.EDITED,
+                Action.CORRECTED,
+                Action.REVISION_RESTORED,
+            ]
+        )
+        | Q(action__in=[Action.RECOMPOSED, Action.REGENERATED])
     ).order_by("-created_at", "-id")
     for event in events:
-        if event.action in ("generated", "regenerated"):
+        if event.action in (Action.GENERATED, Action.REGENERATED):
             return False
-        if event.action == "revision_restored":
+        if event.action == Action.REVISION_RESTORED:
             return True
         if wanted & set((event.data or {}).get("parts") or []):
-            return event.action != "recomposed"
+            return event.action != Action.RECOMPOSED
     return False
 
 
@@ -468,7 +487,7 @@ def _compose_current(briefing: Briefing):
 def briefing_recompose_part(
     *,
     briefing: Briefing,
-    user,
+    user: Actor,
     base_version: int | None,
     part: str,
     overwrite: bool = False,
@@ -506,7 +525,7 @@ def briefing_recompose_part(
         locked,
         briefing,
         user=user,
-        action_code="recomposed",
+        action_code=Action.RECOMPOSED,
         comment=f"{part_label(part)}을(를) 지금 기사로 다시 씀",
         parts=_audit_parts(part),
         provenance={
@@ -519,7 +538,11 @@ def briefing_recompose_part(
 
 @transaction.atomic
 def briefing_regenerate(
-    *, briefing: Briefing, user, base_version: int | None, overwrite: bool = False
+    *,
+    briefing: Briefing,
+    user: Actor,
+    base_version: int | None,
+    overwrite: bool = False,
 ) -> Briefing:
     """Select and compose the whole draft again, as the morning's generator would."""
     from prism.services.composition import briefing_compose
@@ -545,11 +568,11 @@ def briefing_regenerate(
         locked,
         briefing,
         user=user,
-        action_code="regenerated",
+        action_code=Action.REGENERATED,
         comment="편집자가 AI 초안을 다시 만듦",
         parts=["all"],
         provenance=generation_provenance(composition, selection, None),
-        kind="generated",
+        kind=BriefingRevision.Kind.GENERATED,
     )
     # Machine text again: the nightly generator may replace it like any AI draft.
     Briefing.objects.filter(pk=locked.pk).update(human_edited=False)
@@ -558,13 +581,10 @@ def briefing_regenerate(
 
 
 def _content(composition, briefing: Briefing) -> dict[str, Any]:
+    from prism.services.generation import composition_values
+
     return {
-        "headline": composition.headline[:300],
-        "header_line": composition.header_line,
-        "editors_note": composition.editors_note,
-        "lead": composition.lead,
-        "keywords": list(composition.keywords),
-        "footer": composition.footer,
+        **composition_values(composition),
         "correction_note": briefing.correction_note,
         "sections": [
             {"position": s.position, "heading": s.heading[:200], "body": s.body}

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.db.models import Q
 
-from prism.models import Article, Briefing, BriefingItem
+from prism.models import Article, AuditEvent, Briefing, BriefingItem
 from prism.services.audit import audit_record
 from prism.services.revisions import snapshot_article_ids, snapshot_as_briefing
 
-SOURCE_CHANGED = "source_changed"
+SOURCE_CHANGED = AuditEvent.Action.SOURCE_CHANGED
 
 
 def _renders_live(briefing: Briefing) -> bool:

@@ -16,23 +16,26 @@ from django.db import transaction
 from django.urls import reverse
 
 from prism.models import AuditEvent, Briefing
+from prism.services.audit import Actor
 from prism.services.digest import site_url
 
 logger = logging.getLogger(__name__)
 
+Action = AuditEvent.Action
+
 SUBJECTS = {
-    "submitted": "검토 요청: {briefing}",
-    "approved": "승인됨: {briefing}",
-    "changes_requested": "수정 요청: {briefing}",
-    "published": "발행됨: {briefing}",
-    "schedule_failed": "예약 발행 실패: {briefing}",
+    Action.SUBMITTED: "검토 요청: {briefing}",
+    Action.APPROVED: "승인됨: {briefing}",
+    Action.CHANGES_REQUESTED: "수정 요청: {briefing}",
+    Action.PUBLISHED: "발행됨: {briefing}",
+    Action.SCHEDULE_FAILED: "예약 발행 실패: {briefing}",
 }
 INTROS = {
-    "submitted": "{actor}님이 브리핑 검토를 요청했습니다.",
-    "approved": "{actor}님이 검토 요청하신 브리핑을 승인했습니다.",
-    "changes_requested": "{actor}님이 검토 요청하신 브리핑에 수정을 요청했습니다.",
-    "published": "검토 요청하신 브리핑이 발행되었습니다({actor}).",
-    "schedule_failed": "예약된 브리핑을 발행하지 못해 승인 상태로 되돌렸습니다.",
+    Action.SUBMITTED: "{actor}님이 브리핑 검토를 요청했습니다.",
+    Action.APPROVED: "{actor}님이 검토 요청하신 브리핑을 승인했습니다.",
+    Action.CHANGES_REQUESTED: "{actor}님이 검토 요청하신 브리핑에 수정을 요청했습니다.",
+    Action.PUBLISHED: "검토 요청하신 브리핑이 발행되었습니다({actor}).",
+    Action.SCHEDULE_FAILED: "예약된 브리핑을 발행하지 못해 승인 상태로 되돌렸습니다.",
 }
 
 
@@ -58,7 +61,7 @@ def submitter_of(briefing: Briefing):
     """The person who last submitted the briefing for review (None if nobody)."""
     event = (
         AuditEvent.objects.filter(
-            briefing=briefing, action="submitted", actor__isnull=False
+            briefing=briefing, action=Action.SUBMITTED, actor__isnull=False
         )
         .select_related("actor")
         .order_by("-created_at", "-id")
@@ -67,11 +70,11 @@ def submitter_of(briefing: Briefing):
     return event.actor if event else None
 
 
-def recipients_for(event: str, briefing: Briefing, actor=None) -> list[str]:
+def recipients_for(event: str, briefing: Briefing, actor: Actor = None) -> list[str]:
     """E-mail addresses to notify about ``event`` (the actor is never among them)."""
-    if event == "submitted":
+    if event == Action.SUBMITTED:
         users = list(chief_editors())
-    elif event == "schedule_failed":
+    elif event == Action.SCHEDULE_FAILED:
         users = [u for u in [submitter_of(briefing)] if u] + list(chief_editors())
     else:
         submitter = submitter_of(briefing)
@@ -86,13 +89,15 @@ def recipients_for(event: str, briefing: Briefing, actor=None) -> list[str]:
     return addresses
 
 
-def _display(actor) -> str:
+def _display(actor: Actor) -> str:
     if actor is None:
         return "시스템"
     return actor.get_full_name() or actor.get_username()
 
 
-def notify(event: str, *, briefing_id: int, actor=None, comment: str = "") -> int:
+def notify(
+    event: str, *, briefing_id: int, actor: Actor = None, comment: str = ""
+) -> int:
     """Send the ``event`` notification now; returns the number of recipients."""
     briefing = Briefing.objects.select_related("reader_type").get(pk=briefing_id)
     recipients = recipients_for(event, briefing, actor)
@@ -122,7 +127,7 @@ def notify(event: str, *, briefing_id: int, actor=None, comment: str = "") -> in
 
 
 def notify_on_commit(
-    event: str, *, briefing_id: int, actor=None, comment: str = ""
+    event: str, *, briefing_id: int, actor: Actor = None, comment: str = ""
 ) -> None:
     """Send the notification once the current transaction has committed."""
 

@@ -22,15 +22,7 @@ from prism.models import (
 SNAPSHOT_SCHEMA = 1
 
 # Briefing fields a revision captures and a restore writes back.
-SNAPSHOT_FIELDS = [
-    "headline",
-    "header_line",
-    "editors_note",
-    "lead",
-    "keywords",
-    "footer",
-    "correction_note",
-]
+SNAPSHOT_FIELDS = [*Briefing.EDITABLE_FIELDS, "correction_note"]
 
 
 def briefing_snapshot(briefing: Briefing) -> dict[str, Any]:

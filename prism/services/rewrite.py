@@ -17,7 +17,14 @@ from typing import Any
 from django.db import transaction
 
 from prism.composers.base import ComposerConfigurationError, get_composer
-from prism.models import Briefing, BriefingItem, BriefingRevision, BriefingSection
+from prism.models import (
+    AuditEvent,
+    Briefing,
+    BriefingItem,
+    BriefingRevision,
+    BriefingSection,
+)
+from prism.services.audit import Actor
 from prism.services.composers import (
     PartResult,
     composer_settings,
@@ -33,12 +40,15 @@ from prism.services.workflow import (
     IllegalTransition,
     WorkflowError,
     WorkflowPermissionDenied,
-    _new_version_after_edit,
+    new_version_after_edit,
     user_has_perm,
 )
 
-MACHINE_ACTIONS = frozenset({"generated", "regenerated", "recomposed", "rewritten"})
-PERSON_ACTIONS = frozenset({"edited", "corrected", "revision_restored"})
+Action = AuditEvent.Action
+MACHINE_ACTIONS = frozenset(
+    {Action.GENERATED, Action.REGENERATED, Action.RECOMPOSED, Action.REWRITTEN}
+)
+PERSON_ACTIONS = frozenset({Action.EDITED, Action.CORRECTED, Action.REVISION_RESTORED})
 
 
 class RewriteRefused(WorkflowError):
@@ -68,9 +78,9 @@ def part_edited_by_person(briefing: Briefing, part: str) -> bool:
         action__in=[*MACHINE_ACTIONS, *PERSON_ACTIONS]
     ).order_by("-created_at", "-id")
     for event in events:
-        if event.action in ("generated", "regenerated"):
+        if event.action in (Action.GENERATED, Action.REGENERATED):
             return False
-        if event.action == "revision_restored":
+        if event.action == Action.REVISION_RESTORED:
             return True
         if wanted & set((event.data or {}).get("parts") or []):
             return event.action in PERSON_ACTIONS
@@ -80,7 +90,7 @@ def part_edited_by_person(briefing: Briefing, part: str) -> bool:
 def briefing_part_rewrite(
     *,
     briefing: Briefing,
-    user,
+    user: Actor,
     base_version: int | None,
     part: str,
     overwrite: bool = False,
@@ -99,7 +109,13 @@ def briefing_part_rewrite(
     return _write(briefing, user, base_version, part, overwrite, result)
 
 
-def _check(briefing, user, base_version, part: str, overwrite: bool) -> None:
+def _check(
+    briefing: Briefing,
+    user: Actor,
+    base_version: int | None,
+    part: str,
+    overwrite: bool,
+) -> None:
     if not user_has_perm(user, "change_briefing"):
         raise WorkflowPermissionDenied("‘브리핑 수정’ 권한이 없습니다.")
     if briefing.status not in EDITABLE_STATES:
@@ -168,16 +184,9 @@ def current_composition(briefing: Briefing) -> Composition:
         )
         for section in briefing.sections.order_by("position")
     ]
-    return Composition(
-        headline=briefing.headline,
-        header_line=briefing.header_line,
-        editors_note=briefing.editors_note,
-        lead=briefing.lead,
-        sections=sections,
-        items=items,
-        keywords=list(briefing.keywords),
-        footer=briefing.footer,
-    )
+    fields = {name: getattr(briefing, name) for name in Briefing.EDITABLE_FIELDS}
+    fields["keywords"] = list(fields["keywords"])
+    return Composition(**fields, sections=sections, items=items)
 
 
 def _section_ranks(briefing: Briefing) -> dict[str, list[int]]:
@@ -194,7 +203,7 @@ def _section_ranks(briefing: Briefing) -> dict[str, list[int]]:
 @transaction.atomic
 def _write(
     briefing: Briefing,
-    user,
+    user: Actor,
     base_version: int | None,
     part: str,
     overwrite: bool,
@@ -204,12 +213,12 @@ def _write(
     # The model took a while: check again against what is committed now.
     _check(locked, user, base_version, part, overwrite)
     _apply(locked, part, result.value)
-    revision = _new_version_after_edit(
+    revision = new_version_after_edit(
         locked,
         user=user,
         kind=BriefingRevision.Kind.REWRITTEN,
         comment=f"{rewrite_label(part)}을(를) AI로 다시 씀",
-        action_code="rewritten",
+        action_code=Action.REWRITTEN,
         data={"parts": audit_parts(part)},
     )
     findings = [

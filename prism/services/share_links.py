@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from prism.conf import prism_settings
-from prism.models import Briefing, BriefingRevision, ShareLink
-from prism.services.audit import audit_record
+from prism.models import AuditEvent, Briefing, BriefingRevision, ShareLink
+from prism.services.audit import Actor, audit_record
 from prism.services.workflow import (
     WorkflowPermissionDenied,
     ensure_current_revision,
@@ -37,7 +37,7 @@ def _max_hours() -> int:
 def share_link_create(
     *,
     briefing: Briefing,
-    user,
+    user: Actor,
     revision: BriefingRevision | None = None,
     hours: int | None = None,
 ) -> tuple[ShareLink, str]:
@@ -59,7 +59,7 @@ def share_link_create(
     )
     audit_record(
         briefing=briefing,
-        action="share_link_created",
+        action=AuditEvent.Action.SHARE_LINK_CREATED,
         actor=user,
         revision=revision,
         data={"link": link.pk, "hours": hours},
@@ -68,7 +68,7 @@ def share_link_create(
 
 
 @transaction.atomic
-def share_link_revoke(*, link: ShareLink, user) -> ShareLink:
+def share_link_revoke(*, link: ShareLink, user: Actor) -> ShareLink:
     """Revoke ``link`` now (idempotent)."""
     if not user_has_perm(user, "change_sharelink"):
         raise WorkflowPermissionDenied("공유 링크를 취소할 권한이 없습니다.")
@@ -79,7 +79,7 @@ def share_link_revoke(*, link: ShareLink, user) -> ShareLink:
     if updated:
         audit_record(
             briefing=link.briefing,
-            action="share_link_revoked",
+            action=AuditEvent.Action.SHARE_LINK_REVOKED,
             actor=user,
             revision=link.revision,
             data={"link": link.pk},

@@ -11,9 +11,9 @@ request's user, and an anonymous user has no permissions.
 """
 
 from prism.services.workflow.edits import (
-    _new_version_after_edit,  # noqa: F401 (editing, rewrite)
     briefing_correct,
     briefing_save_edit,
+    new_version_after_edit,
     revision_restore,
 )
 from prism.services.workflow.errors import (
@@ -24,9 +24,14 @@ from prism.services.workflow.errors import (
     WorkflowError,
     WorkflowPermissionDenied,
 )
+from prism.services.workflow.guards import (
+    FIELD_CHECKS,
+    field_problems,
+    publish_problems,
+    publish_problems_by_field,
+)
 from prism.services.workflow.locking import ensure_current_revision
 from prism.services.workflow.publishing import (
-    _publish_scheduled_one,  # noqa: F401 (tests)
     briefing_publish,
     briefing_schedule,
     briefing_unschedule,
@@ -42,7 +47,6 @@ from prism.services.workflow.rules import (
     available_transitions,
     briefing_is_untouched,
     can_edit,
-    publish_problems,
     transition_allowed,
     user_has_perm,
 )
@@ -62,6 +66,7 @@ __all__ = [
     "ACTION_FUNCTIONS",
     "EDITABLE_FIELDS",
     "EDITABLE_STATES",
+    "FIELD_CHECKS",
     "ITEM_EDITABLE_FIELDS",
     "TRANSITIONS",
     "CommentRequired",
@@ -89,8 +94,11 @@ __all__ = [
     "briefing_unschedule",
     "can_edit",
     "ensure_current_revision",
+    "field_problems",
+    "new_version_after_edit",
     "publish_due_briefings",
     "publish_problems",
+    "publish_problems_by_field",
     "revision_restore",
     "transition_allowed",
     "user_has_perm",

@@ -2,36 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from prism.conf import prism_settings
-from prism.models import Briefing, BriefingItem, BriefingRevision, BriefingSection
-from prism.services.audit import audit_record
+from prism.models import (
+    AuditEvent,
+    Briefing,
+    BriefingItem,
+    BriefingRevision,
+    BriefingSection,
+)
+from prism.services.audit import Actor, audit_record
 from prism.services.edit_metrics import briefing_edit_metrics
 from prism.services.revisions import revision_create, snapshot_apply
 from prism.services.workflow.errors import (
     EditConflict,
     IllegalTransition,
-    PublishGuardError,
     WorkflowError,
 )
+from prism.services.workflow.guards import require_complete
 from prism.services.workflow.locking import (
-    _begin,
-    _check_permission,
-    _lock,
-    _sync,
+    begin_transition,
+    check_permission,
+    lock_briefing,
+    sync_instance,
 )
 from prism.services.workflow.rules import (
-    EDITABLE_FIELDS,
     EDITABLE_STATES,
     ITEM_EDITABLE_FIELDS,
     Status,
-    publish_problems,
 )
 
-# --- edits ------------------------------------------------------------------------
+Action = AuditEvent.Action
+SECTION_EDITABLE_FIELDS = ("heading", "body")
 
 
 def _text(value: Any) -> str:
@@ -39,11 +45,61 @@ def _text(value: Any) -> str:
     return str(value or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _edit_rows(
+    rows: dict[int, models.Model],
+    entries: Iterable[dict[str, Any]],
+    *,
+    key: str,
+    fields: tuple[str, ...],
+    name: str,
+    missing: str,
+    check: Callable[[Any, dict[str, Any], list[str]], None] | None = None,
+    extra: Callable[[Any, dict[str, Any]], list[str]] | None = None,
+) -> list[str]:
+    """Write each entry's ``fields`` onto the row with its ``key`` (a position or a
+    rank); return the changed parts as ``<name><key>.<field>``.
+
+    ``missing`` is the error for an unknown key ({} is the key); ``check`` may refuse
+    an entry before anything of it is written, ``extra`` writes what is not a field.
+    """
+    changed: list[str] = []
+    for entry in entries:
+        row = rows.get(entry.get(key))
+        if row is None:
+            raise WorkflowError(missing.format(entry.get(key)))
+        names = [f for f in fields if f in entry and _text(entry[f]) != getattr(row, f)]
+        if check is not None:
+            check(row, entry, names)
+        for f in names:
+            setattr(row, f, _text(entry[f]))
+        if names:
+            row.save(update_fields=names)
+            changed.extend(f"{name}{getattr(row, key)}.{f}" for f in names)
+        if extra is not None:
+            changed.extend(extra(row, entry))
+    return changed
+
+
+def _check_group(item: BriefingItem, entry: dict[str, Any], names: list[str]) -> None:
+    if "group" in names and entry["group"] not in BriefingItem.Group.values:
+        raise WorkflowError(f"{item.rank}번 기사의 구분 값이 잘못되었습니다.")
+
+
+def _set_related(item: BriefingItem, entry: dict[str, Any]) -> list[str]:
+    if "related_article_ids" not in entry:
+        return []
+    wanted = sorted({int(pk) for pk in entry["related_article_ids"]})
+    current = sorted(item.related_articles.values_list("pk", flat=True))
+    if wanted == current:
+        return []
+    item.related_articles.set(wanted)
+    return [f"item{item.rank}.related_articles"]
+
+
 def _apply_edit(locked: Briefing, data: dict[str, Any]) -> list[str]:
     """Write ``data`` onto the locked briefing; return the names of changed parts."""
     changed: list[str] = []
-    update_fields: list[str] = []
-    for field in EDITABLE_FIELDS:
+    for field in Briefing.EDITABLE_FIELDS:
         if field not in data:
             continue
         value = data[field]
@@ -53,54 +109,29 @@ def _apply_edit(locked: Briefing, data: dict[str, Any]) -> list[str]:
             value = _text(value)
         if getattr(locked, field) != value:
             setattr(locked, field, value)
-            update_fields.append(field)
             changed.append(field)
-    if update_fields:
-        locked.save(update_fields=update_fields)
+    if changed:
+        locked.save(update_fields=changed)
     if "sections" in data:
-        sections = {
-            s.position: s for s in BriefingSection.objects.filter(briefing=locked)
-        }
-        for entry in data["sections"]:
-            section = sections.get(entry.get("position"))
-            if section is None:
-                raise WorkflowError(
-                    f"{entry.get('position')}번째 주제 섹션이 없습니다."
-                )
-            fields = [
-                f
-                for f in ("heading", "body")
-                if f in entry and _text(entry[f]) != getattr(section, f)
-            ]
-            for f in fields:
-                setattr(section, f, _text(entry[f]))
-            if fields:
-                section.save(update_fields=fields)
-                changed.extend(f"section{section.position}.{f}" for f in fields)
+        changed += _edit_rows(
+            {s.position: s for s in BriefingSection.objects.filter(briefing=locked)},
+            data["sections"],
+            key="position",
+            fields=SECTION_EDITABLE_FIELDS,
+            name="section",
+            missing="{}번째 주제 섹션이 없습니다.",
+        )
     if "items" in data:
-        items = {i.rank: i for i in BriefingItem.objects.filter(briefing=locked)}
-        for entry in data["items"]:
-            item = items.get(entry.get("rank"))
-            if item is None:
-                raise WorkflowError(f"{entry.get('rank')}번 기사가 없습니다.")
-            fields = [
-                f
-                for f in ITEM_EDITABLE_FIELDS
-                if f in entry and _text(entry[f]) != getattr(item, f)
-            ]
-            if "group" in fields and entry["group"] not in BriefingItem.Group.values:
-                raise WorkflowError(f"{item.rank}번 기사의 구분 값이 잘못되었습니다.")
-            for f in fields:
-                setattr(item, f, _text(entry[f]))
-            if fields:
-                item.save(update_fields=fields)
-                changed.extend(f"item{item.rank}.{f}" for f in fields)
-            if "related_article_ids" in entry:
-                wanted = sorted({int(pk) for pk in entry["related_article_ids"]})
-                current = sorted(item.related_articles.values_list("pk", flat=True))
-                if wanted != current:
-                    item.related_articles.set(wanted)
-                    changed.append(f"item{item.rank}.related_articles")
+        changed += _edit_rows(
+            {i.rank: i for i in BriefingItem.objects.filter(briefing=locked)},
+            data["items"],
+            key="rank",
+            fields=ITEM_EDITABLE_FIELDS,
+            name="item",
+            missing="{}번 기사가 없습니다.",
+            check=_check_group,
+            extra=_set_related,
+        )
     return changed
 
 
@@ -111,10 +142,10 @@ def _check_version(locked: Briefing, base_version: int | None) -> None:
         )
 
 
-def _new_version_after_edit(
+def new_version_after_edit(
     locked: Briefing,
     *,
-    user,
+    user: Actor,
     kind: str,
     comment: str,
     action_code: str,
@@ -160,7 +191,7 @@ def _new_version_after_edit(
     if approval_reset:
         audit_record(
             briefing=locked,
-            action="approval_reset",
+            action=Action.APPROVAL_RESET,
             actor=user,
             revision=revision,
             comment="승인 후 수정되어 다시 검토가 필요합니다.",
@@ -173,18 +204,19 @@ def _new_version_after_edit(
 def briefing_save_edit(
     *,
     briefing: Briefing,
-    user,
+    user: Actor,
     data: dict[str, Any],
     base_version: int | None,
     comment: str = "",
 ) -> Briefing:
     """Save a person's edit made on ``base_version``; refuse it if that is outdated.
 
-    ``data`` holds any of EDITABLE_FIELDS, ``sections`` ([{position, heading, body}])
-    and ``items`` ([{rank, headline, summary, group, related_article_ids}]).
+    ``data`` holds any of ``Briefing.EDITABLE_FIELDS``, ``sections``
+    ([{position, heading, body}]) and ``items``
+    ([{rank, headline, summary, group, related_article_ids}]).
     """
-    _check_permission(user, "change_briefing", "브리핑 수정")
-    locked = _lock(briefing)
+    check_permission(user, "change_briefing", "브리핑 수정")
+    locked = lock_briefing(briefing)
     if locked.status == Status.PUBLISHED:
         raise IllegalTransition(
             "발행된 브리핑은 정정(정정 안내 포함)으로만 수정할 수 있습니다."
@@ -196,15 +228,15 @@ def briefing_save_edit(
     _check_version(locked, base_version)
     changed = _apply_edit(locked, data)
     if changed:
-        _new_version_after_edit(
+        new_version_after_edit(
             locked,
             user=user,
             kind=BriefingRevision.Kind.EDITED,
             comment=comment,
-            action_code="edited",
+            action_code=Action.EDITED,
             data={"parts": changed},
         )
-    _sync(briefing, locked)
+    sync_instance(briefing, locked)
     return briefing
 
 
@@ -212,14 +244,14 @@ def briefing_save_edit(
 def briefing_correct(
     *,
     briefing: Briefing,
-    user,
+    user: Actor,
     data: dict[str, Any],
     base_version: int | None,
     correction_note: str,
 ) -> Briefing:
     """published → published: a new live revision plus a public correction note."""
-    locked = _begin(briefing, user, "correct", correction_note)
-    _check_permission(user, "change_briefing", "브리핑 수정")
+    locked = begin_transition(briefing, user, "correct", correction_note)
+    check_permission(user, "change_briefing", "브리핑 수정")
     _check_version(locked, base_version)
     changed = _apply_edit(locked, data)
     note = _text(correction_note).strip()
@@ -227,9 +259,7 @@ def briefing_correct(
         locked.correction_note = note
         locked.save(update_fields=["correction_note"])
         changed.append("correction_note")
-    problems = publish_problems(locked)
-    if problems:
-        raise PublishGuardError(problems)
+    require_complete(locked)
     locked.version += 1
     locked.human_edited = True
     # The chief editor's correction is itself the approval of the new version.
@@ -247,7 +277,7 @@ def briefing_correct(
     locked.save(update_fields=["live_revision"])
     audit_record(
         briefing=locked,
-        action="corrected",
+        action=Action.CORRECTED,
         actor=user,
         revision=revision,
         comment=note,
@@ -258,17 +288,17 @@ def briefing_correct(
             "edit_metrics": briefing_edit_metrics(locked),
         },
     )
-    _sync(briefing, locked)
+    sync_instance(briefing, locked)
     return briefing
 
 
 @transaction.atomic
 def revision_restore(
-    *, briefing: Briefing, user, number: int, base_version: int | None
+    *, briefing: Briefing, user: Actor, number: int, base_version: int | None
 ) -> BriefingRevision:
     """Write an old revision's content back as a new revision (history is kept)."""
-    _check_permission(user, "change_briefing", "브리핑 수정")
-    locked = _lock(briefing)
+    check_permission(user, "change_briefing", "브리핑 수정")
+    locked = lock_briefing(briefing)
     if locked.status not in EDITABLE_STATES:
         raise IllegalTransition(
             f"‘{Status(locked.status).label}’ 상태에서는 "
@@ -282,13 +312,13 @@ def revision_restore(
     # A restore never touches the public correction note.
     content.pop("correction_note", None)
     snapshot_apply(briefing=locked, content=content)
-    revision = _new_version_after_edit(
+    revision = new_version_after_edit(
         locked,
         user=user,
         kind=BriefingRevision.Kind.RESTORED,
         comment=f"v{number}에서 복원",
-        action_code="revision_restored",
+        action_code=Action.REVISION_RESTORED,
         data={"restored_from": number},
     )
-    _sync(briefing, locked)
+    sync_instance(briefing, locked)
     return revision

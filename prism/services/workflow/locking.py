@@ -1,13 +1,16 @@
-"""Locking helpers shared by transitions, edits and publishing."""
+"""Locking helpers shared by transitions, edits and publishing: each locks the row,
+re-checks the state it read, writes conditionally and audits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 
 from prism.models import Briefing, BriefingRevision
-from prism.services.audit import audit_record
+from prism.services import notifications
+from prism.services.audit import Actor, audit_record
 from prism.services.revisions import revision_create, revision_current
 from prism.services.workflow.errors import (
     CommentRequired,
@@ -17,33 +20,37 @@ from prism.services.workflow.errors import (
 )
 from prism.services.workflow.rules import TRANSITIONS, Status, user_has_perm
 
+# What a transition adds once the locked row is known: (audit data, row changes).
+Preparation = Callable[[Briefing], tuple[dict[str, Any], dict[str, Any]]]
 
-def _check_permission(user, permission: str, label: str) -> None:
+
+def check_permission(user: Actor, permission: str, label: str) -> None:
     if not user_has_perm(user, permission):
         raise WorkflowPermissionDenied(f"‘{label}’ 권한이 없습니다.")
 
 
-def _lock(briefing: Briefing) -> Briefing:
+def lock_briefing(briefing: Briefing) -> Briefing:
     """Re-read the briefing under a row lock so decisions use the committed state."""
     return Briefing.objects.select_for_update().get(pk=briefing.pk)
 
 
-def _sync(target: Briefing, source: Briefing) -> None:
+def sync_instance(target: Briefing, source: Briefing) -> None:
     """Copy the saved state back onto the caller's instance."""
     for field in Briefing._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _begin(
+def begin_transition(
     briefing: Briefing,
-    user,
+    user: Actor,
     action: str,
     comment: str,
     expected_version: int | None = None,
 ) -> Briefing:
+    """Check permission, lock, and check version, state and comment for ``action``."""
     transition = TRANSITIONS[action]
-    _check_permission(user, transition.permission, transition.label)
-    locked = _lock(briefing)
+    check_permission(user, transition.permission, transition.label)
+    locked = lock_briefing(briefing)
     if expected_version is not None and int(expected_version) != locked.version:
         # The person decided on a version they saw; never apply it to a newer one.
         raise EditConflict(
@@ -62,7 +69,7 @@ def _begin(
     return locked
 
 
-def _commit_state(locked: Briefing, expected_status: str, **changes: Any) -> None:
+def commit_state(locked: Briefing, expected_status: str, **changes: Any) -> None:
     """Conditional UPDATE: applies only if nobody moved the briefing meanwhile."""
     changes["updated_at"] = timezone.now()
     updated = Briefing.objects.filter(
@@ -91,15 +98,16 @@ def ensure_current_revision(briefing: Briefing) -> BriefingRevision:
     return revision
 
 
-def _transition_event(
+def transition_event(
     locked: Briefing,
     *,
-    user,
+    user: Actor,
     action_code: str,
     source: str,
     comment: str = "",
     data: dict[str, Any] | None = None,
 ):
+    """Audit a state change of ``locked`` from ``source`` as ``action_code``."""
     return audit_record(
         briefing=locked,
         action=action_code,
@@ -111,10 +119,10 @@ def _transition_event(
     )
 
 
-def _move(
+def move(
     locked: Briefing,
     *,
-    user,
+    user: Actor,
     event: str,
     comment: str = "",
     data: dict[str, Any] | None = None,
@@ -122,7 +130,43 @@ def _move(
 ) -> None:
     """Apply a transition's ``changes`` to the locked row and audit it as ``event``."""
     source = locked.status
-    _commit_state(locked, source, **changes)
-    _transition_event(
+    commit_state(locked, source, **changes)
+    transition_event(
         locked, user=user, action_code=event, source=source, comment=comment, data=data
     )
+
+
+def perform_transition(
+    briefing: Briefing,
+    user: Actor,
+    action: str,
+    comment: str = "",
+    expected_version: int | None = None,
+    *,
+    prepare: Preparation | None = None,
+) -> Briefing:
+    """Run the table's ``action`` on ``briefing``: begin, move, notify, sync.
+
+    ``prepare`` sees the locked row first: it may refuse (raise) or add audit data
+    and row changes of its own.
+    """
+    transition = TRANSITIONS[action]
+    locked = begin_transition(briefing, user, action, comment, expected_version)
+    data, changes = prepare(locked) if prepare else ({}, {})
+    changes = dict.fromkeys(transition.clears) | changes
+    move(
+        locked,
+        user=user,
+        event=transition.event,
+        comment=comment,
+        data=data,
+        status=transition.target,
+        **changes,
+    )
+    if transition.notify:
+        extra = {"comment": comment} if transition.notify_comment else {}
+        notifications.notify_on_commit(
+            transition.event, briefing_id=locked.pk, actor=user, **extra
+        )
+    sync_instance(briefing, locked)
+    return briefing

@@ -5,89 +5,87 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from prism.models import Briefing
+from prism.models import AuditEvent, Briefing
 from prism.services import notifications
+from prism.services.audit import Actor
 from prism.services.edit_metrics import briefing_edit_metrics
 from prism.services.workflow.errors import (
     IllegalTransition,
     PublishGuardError,
     WorkflowError,
 )
+from prism.services.workflow.guards import require_complete
 from prism.services.workflow.locking import (
-    _begin,
-    _commit_state,
-    _move,
-    _sync,
-    _transition_event,
+    begin_transition,
+    commit_state,
     ensure_current_revision,
+    perform_transition,
+    sync_instance,
+    transition_event,
 )
-from prism.services.workflow.rules import Status, publish_problems
+from prism.services.workflow.rules import TRANSITIONS, Status
 
 logger = logging.getLogger(__name__)
 
+Action = AuditEvent.Action
 
-def _require_bound_approval(briefing: Briefing) -> None:
+
+def _require_publishable(briefing: Briefing) -> None:
+    """Refuse a briefing whose approval is not of this version, or incomplete."""
     if briefing.approved_version != briefing.version:
         raise IllegalTransition(
             f"승인된 버전(v{briefing.approved_version or '-'})과 현재 버전"
             f"(v{briefing.version})이 다릅니다. 다시 검토·승인을 받아야 합니다."
         )
+    require_complete(briefing)
 
 
-@transaction.atomic
-def briefing_schedule(
-    *,
-    briefing: Briefing,
-    user,
-    publish_at: dt.datetime,
-    comment: str = "",
-    expected_version: int | None = None,
-) -> Briefing:
-    """approved → scheduled: published automatically once ``publish_at`` is due."""
-    locked = _begin(briefing, user, "schedule", comment, expected_version)
+def _publish_time(publish_at: dt.datetime | None) -> dt.datetime:
     if publish_at is None:
         raise WorkflowError("발행 예약 시각을 입력하세요.")
     if timezone.is_naive(publish_at):
         publish_at = timezone.make_aware(publish_at)
     if publish_at <= timezone.now():
         raise WorkflowError("발행 예약 시각은 현재보다 뒤여야 합니다.")
-    _require_bound_approval(locked)
-    problems = publish_problems(locked)
-    if problems:
-        raise PublishGuardError(problems)
-    _move(
-        locked,
-        user=user,
-        event="scheduled",
-        comment=comment,
-        data={"publish_at": publish_at.isoformat()},
-        status=Status.SCHEDULED,
-        publish_at=publish_at,
+    return publish_at
+
+
+@transaction.atomic
+def briefing_schedule(
+    *,
+    briefing: Briefing,
+    user: Actor,
+    publish_at: dt.datetime,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Briefing:
+    """approved → scheduled: published automatically once ``publish_at`` is due."""
+
+    def prepare(locked: Briefing) -> tuple[dict[str, Any], dict[str, Any]]:
+        when = _publish_time(publish_at)
+        _require_publishable(locked)
+        return {"publish_at": when.isoformat()}, {"publish_at": when}
+
+    return perform_transition(
+        briefing, user, "schedule", comment, expected_version, prepare=prepare
     )
-    _sync(briefing, locked)
-    return briefing
 
 
 @transaction.atomic
 def briefing_unschedule(
-    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
+    *,
+    briefing: Briefing,
+    user: Actor,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> Briefing:
     """scheduled → approved (the approval stays)."""
-    locked = _begin(briefing, user, "unschedule", comment, expected_version)
-    _move(
-        locked,
-        user=user,
-        event="unscheduled",
-        comment=comment,
-        status=Status.APPROVED,
-        publish_at=None,
-    )
-    _sync(briefing, locked)
-    return briefing
+    return perform_transition(briefing, user, "unschedule", comment, expected_version)
 
 
 def _digest_enqueue_on_commit(briefing_id: int) -> None:
@@ -107,26 +105,22 @@ def _digest_enqueue_on_commit(briefing_id: int) -> None:
 
 
 def _publish_locked(
-    locked: Briefing, *, user, comment: str = "", via: str = "manual"
+    locked: Briefing, *, user: Actor, comment: str = "", via: str = "manual"
 ) -> None:
-    _require_bound_approval(locked)
-    problems = publish_problems(locked)
-    if problems:
-        raise PublishGuardError(problems)
+    _require_publishable(locked)
     revision = ensure_current_revision(locked)
     source = locked.status
-    now = timezone.now()
-    _commit_state(
+    commit_state(
         locked,
         source,
-        status=Status.PUBLISHED,
-        published_at=now,
+        status=TRANSITIONS["publish"].target,
+        published_at=timezone.now(),
         live_revision_id=revision.pk,
     )
-    _transition_event(
+    transition_event(
         locked,
         user=user,
-        action_code="published",
+        action_code=TRANSITIONS["publish"].event,
         source=source,
         comment=comment,
         data={
@@ -135,18 +129,24 @@ def _publish_locked(
             "edit_metrics": briefing_edit_metrics(locked),
         },
     )
-    notifications.notify_on_commit("published", briefing_id=locked.pk, actor=user)
+    notifications.notify_on_commit(
+        TRANSITIONS["publish"].event, briefing_id=locked.pk, actor=user
+    )
     _digest_enqueue_on_commit(locked.pk)
 
 
 @transaction.atomic
 def briefing_publish(
-    *, briefing: Briefing, user, comment: str = "", expected_version: int | None = None
+    *,
+    briefing: Briefing,
+    user: Actor,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> Briefing:
     """approved/scheduled → published, if the approved version is complete."""
-    locked = _begin(briefing, user, "publish", comment, expected_version)
+    locked = begin_transition(briefing, user, "publish", comment, expected_version)
     _publish_locked(locked, user=user, comment=comment)
-    _sync(briefing, locked)
+    sync_instance(briefing, locked)
     return briefing
 
 
@@ -167,29 +167,32 @@ def _publish_scheduled_one(pk: int, now: dt.datetime) -> bool:
             _publish_locked(locked, user=None, via="schedule")
             return True
     except (PublishGuardError, IllegalTransition) as error:
-        with transaction.atomic():
-            locked = (
-                Briefing.objects.select_for_update()
-                .filter(pk=pk, status=Status.SCHEDULED)
-                .first()
-            )
-            if locked is None:
-                return False
-            _commit_state(
-                locked, Status.SCHEDULED, status=Status.APPROVED, publish_at=None
-            )
-            _transition_event(
-                locked,
-                user=None,
-                action_code="schedule_failed",
-                source=Status.SCHEDULED,
-                comment=str(error),
-            )
-            notifications.notify_on_commit(
-                "schedule_failed", briefing_id=pk, actor=None, comment=str(error)
-            )
-        logger.warning("scheduled publish of briefing %s failed: %s", pk, error)
+        _schedule_failed(pk, error)
         return False
+
+
+def _schedule_failed(pk: int, error: Exception) -> None:
+    """Put a briefing that could not be published at its time back to approved."""
+    with transaction.atomic():
+        locked = (
+            Briefing.objects.select_for_update()
+            .filter(pk=pk, status=Status.SCHEDULED)
+            .first()
+        )
+        if locked is None:
+            return
+        commit_state(locked, Status.SCHEDULED, status=Status.APPROVED, publish_at=None)
+        transition_event(
+            locked,
+            user=None,
+            action_code=Action.SCHEDULE_FAILED,
+            source=Status.SCHEDULED,
+            comment=str(error),
+        )
+        notifications.notify_on_commit(
+            Action.SCHEDULE_FAILED, briefing_id=pk, actor=None, comment=str(error)
+        )
+    logger.warning("scheduled publish of briefing %s failed: %s", pk, error)
 
 
 def publish_due_briefings(*, now: dt.datetime | None = None) -> list[int]:
