@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
@@ -27,7 +26,7 @@ from prism.ingest import (
 from prism.ingest.json_records import parse_records
 from prism.ingest.validation import published_at_problem
 from prism.models import Article
-from prism.services.audit import audit_record
+from prism.services.audit import Actor, audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -184,11 +183,12 @@ def articles_import_records(
     return articles_import(result=result, source=source)
 
 
+# No AuditEvent.Action member yet: the audit trail shows this code as its label.
 ARTICLE_EDITED = "article_edited"
 
 
 @transaction.atomic
-def article_update(*, article: Article, user: AbstractBaseUser | None) -> Article:
+def article_update(*, article: Article, user: Actor) -> Article:
     """Save an editor's changes to ``article`` (a new article when it has no pk).
 
     A changed body is hashed again (and refused when another article has that
