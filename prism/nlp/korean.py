@@ -199,6 +199,39 @@ def reports_later_day(text: str, day: int) -> bool:
     return any(reported > day for reported in reported_days(text))
 
 
+# ------------------------------------------------------------- compression
+
+# A parenthetical that glosses ("(AI)", "(DeepSeek)", "(현지시간)", "(대표 …)").
+_PARENTHETICAL = re.compile(r"\s?\([^()]{1,40}\)")
+# "14일 교육부 등 관계부처에 따르면 " at a sentence's start: where it came from.
+_SOURCE_OPENING = re.compile(
+    r"^(?:\d{1,2}일(?:\s*\(현지\s*시간\))?\s+)?[^,.“”\"]{2,40}?에\s*따르면\s+"
+)
+
+
+_LONE_DAY = re.compile(r"(?:^|(?<!월)\s)\d{1,2}일(?:\s*\(현지\s*시간\))?(?=\s)")
+
+
+def compress(sentence: str) -> str:
+    """``sentence`` as a lead tells it: glosses in parentheses, a source opening
+    ("…에 따르면") and an announcement tail ("…라고 밝혔다") dropped.
+
+    Nothing is added and the rest keeps its words, so every word still comes
+    from the article; a sentence that would then point back ("이날") keeps its
+    source opening.
+    """
+    text = _PARENTHETICAL.sub("", sentence.strip())
+    shorter = _SOURCE_OPENING.sub("", text)
+    if shorter != text and not leans_on_previous(shorter) and "이날" not in shorter:
+        text = shorter
+    # The one day a sentence names goes too ("골드만삭스가 14일 … 내렸다"): a lead
+    # tells the story, not its date; two days (a before and an after) stay.
+    days = list(_DAY.finditer(text))
+    if len(days) == 1 and _LONE_DAY.search(text):
+        text = _LONE_DAY.sub(" ", text, count=1)
+    return drop_attribution(" ".join(text.split()))
+
+
 # ---------------------------------------------------------------- first person
 
 FIRST_PERSON = re.compile(
@@ -418,7 +451,7 @@ def bare_noun_heading(heading: str) -> bool:
 _FIGURE = re.compile(
     r"[\d.,]+(?:배|명|개|원|조|억|만|천|%|대|곳|건|년|위|호|차|종|주|곳)?"
 )
-_ACTION_NOUNS = frozenset(
+ACTION_NOUNS = frozenset(
     "설립 구매 확대 추진 양산 출시 발표 수상 확보 중단 대응 기여 하향 상향 인수 공개 "
     "개최 돌입 진출 체결 착수 선정 유치 달성 전환 강화 도입 검토 급증 급감 증가 감소 "
     "속도 필요 가세 전망 우려 논란 견제 눈독".split()
@@ -433,8 +466,8 @@ def concept_phrase(heading: str, tokenizer: Tokenizer) -> str:
     """
     _, _, rest = heading.rpartition("의 ")
     best: list[str] = []
-    for run in _noun_runs(rest or heading, tokenizer):
-        while len(run) > 1 and run[-1] in _ACTION_NOUNS | {"이상", "이하", "수준"}:
+    for run in noun_runs(rest or heading, tokenizer):
+        while len(run) > 1 and run[-1] in ACTION_NOUNS | {"이상", "이하", "수준"}:
             run = run[:-1]
         run = run[-3:]
         # The longest run wins; on a tie the later one, the phrase's head.
@@ -443,7 +476,7 @@ def concept_phrase(heading: str, tokenizer: Tokenizer) -> str:
     return " ".join(best)
 
 
-def _noun_runs(text: str, tokenizer: Tokenizer) -> list[list[str]]:
+def noun_runs(text: str, tokenizer: Tokenizer) -> list[list[str]]:
     """Runs of space-separated words made only of nouns (no particle, no figure)."""
     runs: list[list[str]] = [[]]
     for word in text.split():

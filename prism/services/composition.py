@@ -22,14 +22,17 @@ from typing import Any
 from prism.conf import prism_settings
 from prism.models import Article, ReaderType
 from prism.nlp.cache import LRUCache
+from prism.nlp.headings import theme_heading
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor, candidates_from_tokens
 from prism.nlp.korean import (
+    ACTION_NOUNS,
     HEADING_MAX_CHARS,
     PERSON_TITLES,
     bare_noun_heading,
+    compress,
     concept_phrase,
-    drop_attribution,
     headline_heading,
+    is_first_person,
     needs_context,
     person_names,
     time_bound,
@@ -331,6 +334,11 @@ class Story:
     item: SelectedItem
     texts: list[ArticleText]
     focus: set[str]
+    # Its keyword phrases, best first (see _story_keywords): the concept its ■
+    # heading and the [키워드 TOP 5] name it by.
+    concepts: list[str] = field(default_factory=list)
+    # Its 핵심 요약's opening sentence as a lead retells it (see restated_lede).
+    lede: str = ""
 
     @property
     def sentences(self) -> list[StorySentence]:
@@ -363,6 +371,10 @@ def briefing_compose(
     ledger = SentenceLedger()
     items = _compose_items(selection, summaries, ledger, tokenizer)
     stories = _stories(selection, tokenizer)
+    excluded = _excluded_keywords(selection, stories)
+    for story in stories:
+        story.concepts = _story_keywords(story, extractor, tokenizer, excluded)
+        story.lede = restated_lede(summaries[story.item.article.pk].text)
     lead, sections, notes = _lead_and_sections(stories, ledger, tokenizer)
     keywords = _briefing_keywords(selection, extractor, stories, tokenizer)
     headline = card_headline(selection.items[0].article.headline) if items else ""
@@ -520,30 +532,56 @@ def _lead(
 ) -> list[str]:
     """The big picture: one paragraph for each of the day's top stories.
 
-    Stories go in rank order (interest items first); each paragraph is two to four
-    of its own sentences that its 핵심 요약 does not have, attribution tails
-    dropped ("…출시한다고 밝혔다." → "…출시한다."). A story with too little left
-    to say gives its place to the next.
+    Stories go in rank order (interest items first). A paragraph opens on what
+    happened: the story's 핵심 요약 opening retold shorter (``restated_lede``),
+    then one to three of the story's sentences its 핵심 요약 does not have, with
+    attribution tails dropped ("…출시한다고 밝혔다." → "…출시한다."); with no
+    retelling, two to four such sentences. A story with too little left to say
+    gives its place to the next.
     """
     low, high = LEAD_SENTENCES
     lead: list[str] = []
     for story in stories:
         if len(lead) >= paragraphs:
             break
+        opening = [story.lede] if story.lede else []
         trial = _copy_ledger(ledger)
         chosen = _pick(
             story,
             trial,
-            count=target,
+            count=target - len(opening),
             accept=_lead_sentence,
             max_quotes=0,
             strict=strict,
         )
-        if len(chosen) < low or not any(story.focus & s.terms for s in chosen):
+        if len(chosen) < max(low - len(opening), 1):
+            continue
+        if not opening and not any(story.focus & s.terms for s in chosen):
             continue
         _adopt(ledger, trial)
-        lead.append(" ".join(drop_attribution(s.text) for s in chosen[:high]))
+        sentences = opening + [compress(s.text) for s in chosen]
+        lead.append(" ".join(sentences[:high]))
     return lead
+
+
+def restated_lede(summary: str) -> str:
+    """The 핵심 요약's opening (else its second sentence) as a lead retells it
+    ("…(AI) 스타트업 딥시크(DeepSeek)가 …" → "…스타트업 딥시크가 …"), or "" when
+    neither can be retold: the same words (a lead never copies a 핵심 요약
+    sentence), a quotation, a sentence needing its predecessor or the writer's
+    own voice."""
+    for sentence in split_sentences(summary or "")[:2]:
+        original = sentence.text.strip()
+        retold = compress(original)
+        if (
+            re.sub(r"\W+", "", retold) != re.sub(r"\W+", "", original)
+            and not re.search(r"[“”\"]", retold)
+            and not needs_context(retold)
+            and not is_first_person(retold)
+            and len(retold) <= LEAD_MAX_SENTENCE
+        ):
+            return retold
+    return ""
 
 
 def _copy_ledger(ledger: SentenceLedger) -> SentenceLedger:
@@ -591,7 +629,7 @@ def _sections(
         sections.append(
             ComposedSection(
                 position=position,
-                heading=section_heading(story.item.article.headline, tokenizer),
+                heading=story_heading(story, tokenizer),
                 body=" ".join(s.text for s in chosen[:high]),
                 ranks=[story.item.rank],
                 keyphrases=[],
@@ -602,6 +640,16 @@ def _sections(
             f"주제 문단으로 쓸 만큼 내용이 있는 기사가 {len(sections)}건뿐입니다."
         )
     return sections, notes
+
+
+def story_heading(story: Story, tokenizer: Tokenizer) -> str:
+    """The ■ heading of a story: its concept and trend ("슈퍼 추경 필요성"), else
+    its headline as a short noun phrase."""
+    headline = story.item.article.headline
+    lede = story.texts[0].sentences[:1] if story.texts else []
+    return theme_heading(story.concepts, headline, lede, tokenizer) or (
+        section_heading(headline, tokenizer)
+    )
 
 
 def section_heading(headline: str, tokenizer: Tokenizer) -> str:
@@ -655,12 +703,10 @@ def _briefing_keywords(
     stories have no phrase left.
     """
     k = int(prism_settings.KEYWORDS_PER_BRIEFING)
-    excluded = set(reader_type_words(selection.reader_type))
-    for story in stories:
-        for text in story.texts:
-            excluded |= text.names
+    excluded = _excluded_keywords(selection, stories)
     per_story = [
-        _story_keywords(story, extractor, tokenizer, excluded) for story in stories
+        story.concepts or _story_keywords(story, extractor, tokenizer, excluded)
+        for story in stories
     ]
     chosen: list[str] = []
     for phrasal in (True, False):
@@ -673,6 +719,15 @@ def _briefing_keywords(
                     ):
                         chosen.append(phrase)
     return chosen[:k]
+
+
+def _excluded_keywords(selection: Selection, stories: Sequence[Story]) -> set[str]:
+    """Never keywords: the reader type's own name and the stories' people."""
+    excluded = set(reader_type_words(selection.reader_type))
+    for story in stories:
+        for text in story.texts:
+            excluded |= text.names
+    return excluded
 
 
 def _story_keywords(
@@ -705,7 +760,30 @@ def _story_keywords(
         and (" " in phrase or _in_headline(text, phrase))
         # Not cut out of a longer expression ("무역전쟁 전례 없는 수준").
         and not re.search(rf"{re.escape(phrase)}\s*(?:없는|있는|같은|없이)", source)
+        and not _cut_from_noun_phrase(phrase, source, tokenizer)
     ]
+
+
+def _cut_from_noun_phrase(phrase: str, source: str, tokenizer: Tokenizer) -> bool:
+    """True when every time ``phrase`` occurs a bare noun follows it: it is part of
+    a longer name ("MSCI 중국" of "MSCI 중국 지수"), not a concept of its own."""
+    followers = [
+        match.group(1)
+        for match in re.finditer(rf"{re.escape(phrase)}(\S*\s+\S+)?", source)
+    ]
+    if not followers or any(f is None for f in followers):
+        return False
+    return all(
+        not re.match(r"\S", f)  # the phrase ends where its word ends
+        and _bare_noun(f.split()[-1].strip("”’\"'.,·"), tokenizer)
+        and f.split()[-1] not in ACTION_NOUNS  # "투자펀드 설립": the concept's action
+        for f in followers
+    )
+
+
+def _bare_noun(word: str, tokenizer: Tokenizer) -> bool:
+    tagged = tokenizer.pos(word) if word else []
+    return bool(tagged) and all(tag in {"Noun", "Alpha"} for _, tag in tagged)
 
 
 def _in_headline(text: ArticleText, phrase: str) -> bool:

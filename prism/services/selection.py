@@ -776,23 +776,28 @@ def _choose(
                 dated = [r for r in order if not scores.doubtful[r]]
                 if len(dated) >= count:
                     order = dated
-            for matches in (keyword_match, word_match):
-                matching = [r for r in order[:RERANK_DEPTH] if matches(r)]
-                if len(matching) >= count:
-                    order = matching
-                    break
-        shortlist = order[:RERANK_DEPTH]
+            # Keyword matches come first, then word matches, then the rest.
+            shortlist = order[:RERANK_DEPTH]
+            keyword_rows = [r for r in shortlist if keyword_match(r)]
+            word_rows = [r for r in shortlist if word_match(r)]
+            tiers = [keyword_rows, word_rows, shortlist]
+        else:
+            tiers = [order[:RERANK_DEPTH]]
         for _ in range(count):
             best, best_value = None, -math.inf
-            for row in shortlist:
-                if row in blocked:
-                    continue
-                redundancy = max(
-                    (pool.similarity(row, other) for other, _, _ in chosen), default=0.0
-                )
-                value = lam * score[row] - (1 - lam) * redundancy
-                if value > best_value:
-                    best, best_value = row, value
+            for tier in tiers:
+                for row in tier:
+                    if row in blocked:
+                        continue
+                    redundancy = max(
+                        (pool.similarity(row, other) for other, _, _ in chosen),
+                        default=0.0,
+                    )
+                    value = lam * score[row] - (1 - lam) * redundancy
+                    if value > best_value:
+                        best, best_value = row, value
+                if best is not None:
+                    break
             if best is None:
                 break
             chosen.append((int(best), group, float(score[best])))

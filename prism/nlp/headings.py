@@ -1,0 +1,197 @@
+"""■ section headings as the paper writes them: a concept and where it is heading.
+
+The real briefings head a section with a theme, not a clipped headline: "AI 인프라
+부족의 현실", "B2B AI 시장의 성장세", "산업 경쟁력 강화 위한 투자 확대". PRISM builds
+one from the story's concept ("46파이 배터리", "딥테크벤처 투자펀드") and the trend
+its headline (else its opening sentences) reports, named by a noun ("출범", "부족",
+"확대", "혼선"). Plain Python; no Django.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from prism.nlp.tokens import Tokenizer
+
+THEME_MIN_CHARS = 6
+THEME_MAX_CHARS = 22
+
+# What a story reports, most specific first, and the noun a heading names it by.
+TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), noun)
+    for pattern, noun in (
+        (r"오락가락|180도|번복|엇갈|혼선|갈팡질팡", "혼선"),
+        (r"쑥대밭|직격탄|타격", "타격"),
+        (r"(?<!\d)0명|부족|모자라|못\s*미치|한\s*명도\s*없|태부족", "부족"),
+        (r"급등|치솟|폭등", "급등"),
+        (r"급락|폭락", "급락"),
+        (r"하향|낮췄|낮춰|낮춘", "하향"),
+        (r"상향|높였|높여", "상향"),
+        (r"중단|철수|무산|포기|백지화", "중단"),
+        (r"유예|연기|보류", "유예"),
+        (r"설립|출범|결성|신설|발족", "출범"),
+        (r"인수|합병|M&A", "인수"),
+        (r"양산", "양산"),
+        (r"출시|선보|공개", "공개"),
+        (r"수상|표창", "수상"),
+        (r"협력|제휴|동맹|맞손|협업", "협력"),
+        (r"규제|가로막|묶여|막혀|족쇄", "규제"),
+        (r"심화|격화|거세|치열", "심화"),
+        (r"↑|급증|증가|늘어|늘었|늘린|늘려|확대|증액|2배|두\s*배", "확대"),
+        (r"↓|급감|감소|줄어|줄었|줄인|감축|축소", "감소"),
+        (r"지각\s*변동", "지각 변동"),
+        (r"급부상|돌풍", "급부상"),
+        (r"전환점|분수령", "전환점"),
+        (r"전향|선회", "전환"),
+        (r"해야|춰야|워야|려야|필요|절실|시급", "필요성"),
+        (r"대응|대비|방어", "대응"),
+        (r"우려|리스크|불안|불확실|부담|위기|경고", "우려"),
+        (r"경쟁|견제|패권|각축", "경쟁"),
+        (r"성장|약진|도약", "성장세"),
+        (r"투자|출자", "투자"),
+    )
+)
+_FIGURE = re.compile(r"\d")
+_NAME_LIKE = re.compile(r"(?:씨|氏|대표|회장|사장|장관|지사|대통령|교수)$")
+_TIME = re.compile(r"^(?:올해|내년|지난해|작년|최근|이달|당분간)$")
+_SEGMENTS = re.compile(r"…|\.{2,3}|,\s")
+# A particle or ending on a headline word ("메모리를", "경쟁에", "부담도").
+# ("가" stays: "목표가", "주가" end on it.)
+_PARTICLE = re.compile(
+    r"(?<=[가-힣A-Za-z0-9]{2})(?:을|를|이|은|는|에|의|도|와|과|로|으로|에서)$"
+)
+
+
+def story_trend(headline: str, lede: Iterable[str] = ()) -> tuple[str, int]:
+    """The trend noun a story reports and where in the headline (-1: in the lede).
+
+    In a headline the first segment (split at "…") that reports a trend gives it,
+    the last trend said there winning (its predicate closes it); in the opening
+    sentences the most specific one (the table's order).
+    """
+    offset = 0
+    for segment in re.split(r"(…|\.{2,3})", headline):
+        found = [
+            (offset + match.start(), order, noun)
+            for order, (pattern, noun) in enumerate(TRENDS)
+            for match in pattern.finditer(segment)
+        ]
+        offset += len(segment)
+        if found:
+            at, _, noun = max(found, key=lambda f: (f[0], -f[1]))
+            return noun, at
+    text = " ".join(lede)
+    for pattern, noun in TRENDS:
+        if pattern.search(text):
+            return noun, -1
+    return "", -1
+
+
+# Words that cannot end or join a concept ("오픈소스에 대한", "1000억 규모").
+_NOT_CONCEPT = frozenset(
+    "대한 위한 관한 통한 따른 향한 대해 위해 규모 수준 대상 관련 이상".split()
+)
+_ARROWS = re.compile(r"[↑↓]|\d+\s*배")
+
+
+def _nominal(word: str, tokenizer: Tokenizer) -> bool:
+    tagged = tokenizer.pos(word)
+    return (
+        bool(tagged)
+        and tagged[0][1] in {"Noun", "Alpha"}
+        and all(
+            tag in {"Noun", "Alpha", "Suffix"} or (tag == "Punctuation" and form == "·")
+            for form, tag in tagged
+        )
+    )
+
+
+def _closing_run(words: list[str], tokenizer: Tokenizer) -> list[str]:
+    """The nouns that close ``words``, as long as they run unbroken."""
+    run: list[str] = []
+    for word in reversed(words):
+        if (
+            _FIGURE.search(word)
+            or word in _NOT_CONCEPT
+            or not _nominal(word, tokenizer)
+        ):
+            break
+        run.insert(0, word)
+    return run
+
+
+def _segment_words(segment: str, *, figures: bool = True) -> list[str]:
+    return [
+        _PARTICLE.sub("", word)
+        for word in segment.split()
+        if len(word) > 1
+        and not _TIME.match(word)
+        and (figures or not _FIGURE.search(word))
+    ]
+
+
+def _headline_concept(
+    headline: str, at: int, tokenizer: Tokenizer, *, arrow: bool = False
+) -> str:
+    """The nouns right before the trend word at ``at`` in ``headline``; after an
+    arrow or a multiple ("…2배↑") the nouns closing the segment before, figures
+    left out ("엔비디아칩 48만개 구매…2배↑" → "엔비디아칩 구매")."""
+    before = headline[:at]
+    word_start = before.rfind(" ") + 1
+    stem = headline[word_start:at]
+    segments = _SEGMENTS.split(before[:word_start])
+    words = _segment_words(segments[-1])
+    while words and _FIGURE.search(words[-1]):
+        words.pop()  # "기술 100개 확보": the figure goes, the nouns stay
+    if stem and _nominal(stem, tokenizer):
+        words.append(stem)  # "추경해야" keeps "추경"
+    run = _closing_run(words, tokenizer)
+    if not run and arrow and len(segments) > 1:
+        run = _closing_run(_segment_words(segments[-2], figures=False), tokenizer)
+    if len(run) == 1 and len(run[0]) < 3:
+        return ""
+    return " ".join(run[-3:])
+
+
+def theme_heading(
+    concepts: Sequence[str],
+    headline: str,
+    lede: Iterable[str] = (),
+    tokenizer: Tokenizer | None = None,
+) -> str:
+    """A ■ heading "<concept> <trend>" ("딥테크벤처 투자펀드 출범"), or "".
+
+    The concept is the noun phrase the headline puts right before its trend
+    word ("국채·물가불안 부담도" → "국채·물가불안 우려"), else the first of
+    ``concepts`` (the story's keyword phrases, best first) that has no figure and
+    does not already name the trend; "" when the story reports no trend or no
+    heading fits in ``THEME_MAX_CHARS``.
+    """
+    trend, at = story_trend(headline, lede)
+    if not trend:
+        return ""
+    found = []
+    if at >= 0 and tokenizer is not None:
+        arrow = bool(_ARROWS.match(headline, at))
+        found.append(_headline_concept(_clean(headline), at, tokenizer, arrow=arrow))
+    for concept in (*found, *concepts):
+        words = [w for w in concept.split() if len(w) > 1]
+        # At most four words in all: "AI 시장 지각 변동".
+        words = words[-(4 - len(trend.split())) :]
+        concept = " ".join(words)
+        if not concept or _FIGURE.search(concept) or _NAME_LIKE.search(concept):
+            continue
+        if trend in concept:
+            continue
+        if " " not in concept and concept not in found:
+            continue  # one word alone is a company or a place, not a theme
+        heading = f"{concept} {trend}"
+        if THEME_MIN_CHARS <= len(heading) <= THEME_MAX_CHARS:
+            return heading
+    return ""
+
+
+def _clean(headline: str) -> str:
+    """The headline with its tags and quote marks blanked, offsets kept."""
+    return re.sub(r"[\[\]【】<>“”\"'‘’?!]", " ", headline)

@@ -1,0 +1,107 @@
+"""■ headings as themes, and the lead's retelling of a 핵심 요약's opening."""
+
+from __future__ import annotations
+
+import pytest
+
+from prism.nlp.headings import THEME_MAX_CHARS, story_trend, theme_heading
+from prism.nlp.korean import compress
+from prism.nlp.tokens import get_tokenizer
+from prism.services.composition import restated_lede
+
+
+@pytest.fixture(scope="module")
+def okt():
+    tokenizer = get_tokenizer("okt")
+    tokenizer.pos("준비")
+    return tokenizer
+
+
+@pytest.mark.parametrize(
+    ("headline", "trend"),
+    [
+        ("지방 병원 소아과 전문의 '0명'", "부족"),
+        ("한은, 성장률 전망 또 하향", "하향"),
+        ("카드사 연체율 급등…건전성 경고등", "급등"),  # the first segment with one
+        ("식품업계 가격 인상 행렬…소비자 부담 가중", "우려"),
+        ("중기부, 2000억 규모 '기후테크' 투자펀드 설립", "출범"),
+        ("조선 3사 수주 잔량 3년치 확보", ""),  # nothing the table knows
+    ],
+)
+def test_story_trend(headline, trend):
+    assert story_trend(headline)[0] == trend
+
+
+def test_a_trend_from_the_opening_when_the_headline_has_none():
+    trend, at = story_trend("조선 3사의 새 일감", ["수주가 지난해보다 30% 늘었다."])
+    assert (trend, at) == ("확대", -1)
+
+
+@pytest.mark.parametrize(
+    ("headline", "concepts", "heading"),
+    [
+        # The nouns right before the trend word, the trend as a noun.
+        ("중기부, 2000억 규모 기후테크 투자펀드 설립", [], "기후테크 투자펀드 출범"),
+        ("공공기관 지방 이전 속도…지역 의료 인력 '0명'", [], "지역 의료 인력 부족"),
+        ("전기차 보조금 축소해야…재정 부담 경고", [], "전기차 보조금 축소 필요성"),
+        # After an arrow, the phrase closing the segment before (figures left out).
+        ("쿠팡, 올해 물류센터 12곳 구축…작년보다 2배↑", [], "물류센터 구축 확대"),
+        # No phrase before the trend word: the story's concepts, phrases only.
+        ("LG, 전장 사업 협력", ["전장 사업", "LG"], "전장 사업 협력"),
+        ("삼성, 노조와 협력", ["삼성"], ""),
+        # A concept that already names the trend is passed over.
+        ("반도체 수출 증가", ["수출 증가", "반도체 수출"], "반도체 수출 확대"),
+    ],
+)
+def test_theme_heading(okt, headline, concepts, heading):
+    assert theme_heading(concepts, headline, [], okt) == heading
+
+
+def test_theme_headings_are_short_and_carry_no_figures(okt):
+    heading = theme_heading(
+        ["2025 대한민국 초격차 첨단 반도체 클러스터 종합 지원", "반도체 클러스터"],
+        "정부, 용인 반도체 클러스터 지원 확대",
+        [],
+        okt,
+    )
+    assert heading and len(heading) <= THEME_MAX_CHARS
+    assert not any(ch.isdigit() for ch in heading)
+
+
+# ------------------------------------------------------------ lead retelling
+
+
+@pytest.mark.parametrize(
+    ("sentence", "retold"),
+    [
+        # Glosses in parentheses go.
+        ("중국의 인공지능(AI) 기업 문샷(Moonshot)이 새 모델을 내놓았다.",
+         "중국의 인공지능 기업 문샷이 새 모델을 내놓았다."),
+        # A source opening goes with its date.
+        ("2일 통계청에 따르면 지난달 소비자물가는 2.1% 올랐다.",
+         "지난달 소비자물가는 2.1% 올랐다."),
+        # ... unless the rest would point back at it.
+        ("로이터에 따르면 그는 이날 사임했다.", "로이터에 따르면 그는 이날 사임했다."),
+        # The one day named goes; a month's day and two contrasted days stay.
+        ("한국은행이 16일 기준금리를 동결했다.", "한국은행이 기준금리를 동결했다."),
+        ("정부는 3월 12일 대책을 발표했다.", "정부는 3월 12일 대책을 발표했다."),
+        ("값이 2일에는 오르고 5일에는 내렸다.", "값이 2일에는 오르고 5일에는 내렸다."),
+        # An announcement's tail goes.
+        ("카카오는 새 요금제를 출시한다고 밝혔다.", "카카오는 새 요금제를 출시한다."),
+    ],
+)  # fmt: skip
+def test_compress(sentence, retold):
+    assert compress(sentence) == retold
+
+
+def test_a_lead_retells_the_summary_opening_never_copies_it():
+    summary = (
+        "한국은행이 16일 기준금리를 연 2.5%로 동결했다. "
+        "금통위는 물가 흐름을 더 지켜보기로 했다."
+    )
+    assert restated_lede(summary) == "한국은행이 기준금리를 연 2.5%로 동결했다."
+    # Nothing to retell in the first two sentences: no opening at all.
+    plain = "금통위가 금리를 묶었다. 시장은 이를 예상했다. 환율은 내렸다."
+    assert restated_lede(plain) == ""
+    # A quotation is never retold.
+    assert restated_lede("그는 “금리(정책금리)를 묶는다”고 말했다.") == ""
