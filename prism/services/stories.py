@@ -1,0 +1,135 @@
+"""The articles of a selection analysed once, and the stories they tell.
+
+An :class:`ArticleText` keeps what composing needs of an article (its usable
+sentences, their nouns, keyword candidates, the people it names); a
+:class:`Story` is one selected item with its same-story 관련기사, told in a lead
+paragraph or a ■ section. Reads only; analysed texts are cached per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from prism.conf import prism_settings
+from prism.models import Article
+from prism.nlp.cache import LRUCache
+from prism.nlp.keywords import candidates_from_tokens
+from prism.nlp.korean import needs_context, person_names, time_bound
+from prism.nlp.noise import noise_reason, prefix_length
+from prism.nlp.sentences import split_sentences
+from prism.nlp.themes import StorySentence
+from prism.nlp.tokens import Tokenizer, get_tokenizer, tokenize_with_offsets
+from prism.nlp.tokens import tokens_in_spans as group_tokens
+from prism.services.selection import SelectedItem, Selection, is_index_term
+
+TEXT_CACHE_SIZE = 2_000
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article analysed once: usable sentences, their nouns, keyword candidates."""
+
+    article_id: int
+    sentences: list[str]
+    terms: list[frozenset[str]]
+    positions: list[int]
+    candidates: dict[str, Any]
+    length: int
+    names: frozenset[str]
+    # Per sentence: needs the sentence before it to be understood (see
+    # prism.nlp.korean.needs_context).
+    leans: list[bool] = field(default_factory=list)
+
+
+_text_cache: LRUCache[ArticleText] = LRUCache(TEXT_CACHE_SIZE)
+
+
+def article_text(article: Article, tokenizer: Tokenizer | None = None) -> ArticleText:
+    """Tag ``article``'s headline and body once per process and keep what we need."""
+    key = (article.pk, article.content_hash, article.headline)
+    cached = _text_cache.get(key)
+    if cached is not None:
+        return cached
+    tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
+    title_end = len(article.headline)
+    text = f"{article.headline}\n{article.body}"
+    tokens = tokenize_with_offsets(tokenizer, text)
+    sentences = [s for s in split_sentences(text) if s.start > title_end]
+    groups = group_tokens(tokens, [(s.start, s.end) for s in sentences])
+    texts, terms, positions, leans = [], [], [], []
+    estimated = bool(getattr(article, "published_at_estimated", False))
+    for position, (sentence, sentence_tokens) in enumerate(
+        zip(sentences, groups, strict=True)
+    ):
+        if sentence.text.startswith("한편"):
+            break  # what follows "한편" is another story (a side note, a wrap-up)
+        clean = sentence.text[prefix_length(sentence.text) :].strip()
+        if noise_reason(clean) or time_bound(clean, estimated=estimated):
+            continue
+        texts.append(clean)
+        tags = [(t.form, t.tag) for t in sentence_tokens]
+        leans.append(needs_context(sentence.text, tags) or needs_context(clean, tags))
+        terms.append(
+            frozenset(
+                t.form.lower()
+                for t in sentence_tokens
+                if t.is_noun and is_index_term(t.form)
+            )
+        )
+        positions.append(position)
+    entry = ArticleText(
+        article_id=article.pk,
+        sentences=texts,
+        terms=terms,
+        positions=positions,
+        candidates=candidates_from_tokens(text, tokens, title_end=title_end),
+        length=len(text),
+        names=frozenset(person_names(text)),
+        leans=leans,
+    )
+    return _text_cache.put(key, entry)
+
+
+def clear_caches() -> None:
+    """Forget analysed article texts (tests, benchmarks)."""
+    _text_cache.clear()
+
+
+@dataclass
+class Story:
+    """One item and its same-story articles, told in a lead paragraph or section."""
+
+    item: SelectedItem
+    texts: list[ArticleText]
+    focus: set[str]
+    # Its keyword phrases, best first (briefing_keywords.story_keywords): the
+    # concept its ■ heading and the [키워드 TOP 5] name it by.
+    concepts: list[str] = field(default_factory=list)
+    # Its 핵심 요약's opening as a lead retells it (composition.restated_lede).
+    lede: str = ""
+
+    @property
+    def sentences(self) -> list[StorySentence]:
+        return [
+            StorySentence(sentence, terms, order, position, leans)
+            for order, text in enumerate(self.texts)
+            for sentence, terms, position, leans in zip(
+                text.sentences, text.terms, text.positions, text.leans, strict=True
+            )
+        ]
+
+
+def selection_stories(selection: Selection, tokenizer: Tokenizer) -> list[Story]:
+    """Each item with its 관련기사, in rank order; focus words from the headline."""
+    stories = []
+    for item in selection.items:
+        texts = [article_text(item.article, tokenizer)]
+        texts += [article_text(a, tokenizer) for a in item.related[:2]]
+        focus = {
+            term.lower()
+            for term in tokenizer.nouns(item.article.headline)
+            if is_index_term(term)
+        }
+        stories.append(Story(item=item, texts=texts, focus=focus))
+    return stories
