@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from prism.conf import prism_settings
@@ -42,6 +41,15 @@ from prism.services.workflow import (
 
 Status = Briefing.Status
 Action = AuditEvent.Action
+# The audit actions that write a part's text, by a person or by the machine.
+PART_WRITING_ACTIONS = [
+    Action.GENERATED,
+    Action.EDITED,
+    Action.CORRECTED,
+    Action.REVISION_RESTORED,
+    Action.RECOMPOSED,
+    Action.REGENERATED,
+]
 MACHINE = "prism.services.editing"
 
 
@@ -393,17 +401,9 @@ def _audit_parts(part: str) -> list[str]:
 def part_edited_by_person(briefing: Briefing, part: str) -> bool:
     """Whether the newest change to ``part`` was a person's (not the machine's)."""
     wanted = set(_audit_parts(part))
-    events = briefing.audit_events.filter(
-        Q(
-            action__in=[
-                Action.GENERATED,
-                Action.EDITED,
-                Action.CORRECTED,
-                Action.REVISION_RESTORED,
-            ]
-        )
-        | Q(action__in=[Action.RECOMPOSED, Action.REGENERATED])
-    ).order_by("-created_at", "-id")
+    events = briefing.audit_events.filter(action__in=PART_WRITING_ACTIONS).order_by(
+        "-created_at", "-id"
+    )
     for event in events:
         if event.action in (Action.GENERATED, Action.REGENERATED):
             return False
