@@ -369,6 +369,46 @@ def test_columns_digests_and_furniture_are_not_selected(make_article, reader_typ
     assert digest.pk not in {i.article.pk for i in selection.items}
 
 
+NOUNS = (
+    "항만 물류 선박 운임 컨테이너 조선 해운 부두 화물 창고 철강 합금 구리 니켈 "
+    "배터리 전지 양극재 음극재 분리막 전해질 카드 연체 대출 예금 적금 보험 연금 "
+    "펀드 채권 국채 환율 달러 엔화 유로 위안 금값"
+).split()
+
+
+def _distinct(make_article, n, headline, hours, **fields):
+    """An article whose body shares no word with the other ``_distinct`` ones."""
+    own = NOUNS[n * 4 : n * 4 + 4]
+    body = " ".join(f"{own[k % 4]}{k}" for k in range(200))
+    return make_article(
+        headline=headline,
+        body=f"{headline}. {body}.",
+        published_at=timezone.now() - dt.timedelta(hours=hours),
+        **fields,
+    )
+
+
+def test_undated_interest_items_make_way_for_dated_ones_of_a_wider_window(
+    make_article, reader_type
+):
+    clear_caches()
+    # Inside 36 hours: six undated records, fresh by their import time only.
+    for n in range(6):
+        _distinct(
+            make_article, n, f"관세 {NOUNS[n * 4]}", 1, published_at_estimated=True
+        )
+    # Two days old, dated by their paper, on the CEO's interests.
+    dated = [
+        _distinct(make_article, 6 + n, f"HBM {NOUNS[(6 + n) * 4]}", 50 + n)
+        for n in range(3)
+    ]
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=timezone.localdate(), now=timezone.now()
+    )
+    assert {i.article.pk for i in selection.interest_items} == {a.pk for a in dated}
+    assert any("72시간으로 넓혔습니다" in note for note in selection.notes)
+
+
 def test_a_copy_in_the_window_stands_for_an_original_outside(make_article, reader_type):
     clear_caches()
     original = _news(make_article, "배터리 양산 (원문)", "배터리 양산", 24 * 20)

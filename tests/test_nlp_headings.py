@@ -1,4 +1,4 @@
-"""■ headings as themes, and the lead's retelling of a 핵심 요약's opening."""
+"""■ headings as themes, and lead sentences told shorter."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 from prism.nlp.headings import THEME_MAX_CHARS, story_trend, theme_heading
 from prism.nlp.korean import compress
 from prism.nlp.tokens import get_tokenizer
-from prism.services.composition import restated_lede
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +45,8 @@ def test_a_trend_from_the_opening_when_the_headline_has_none():
         ("전기차 보조금 축소해야…재정 부담 경고", [], "전기차 보조금 축소 필요성"),
         # After an arrow, the phrase closing the segment before (figures left out).
         ("쿠팡, 올해 물류센터 12곳 구축…작년보다 2배↑", [], "물류센터 구축 확대"),
+        # A subject's particle opens the phrase; another particle ends it.
+        ("'반도체 동맹' LG이노텍도 매출 40% 급증", [], "LG이노텍 매출 확대"),
         # No phrase before the trend word: the story's concepts, phrases only.
         ("LG, 전장 사업 협력", ["전장 사업", "LG"], "전장 사업 협력"),
         ("삼성, 노조와 협력", ["삼성"], ""),
@@ -55,6 +56,22 @@ def test_a_trend_from_the_opening_when_the_headline_has_none():
 )
 def test_theme_heading(okt, headline, concepts, heading):
     assert theme_heading(concepts, headline, [], okt) == heading
+
+
+def test_a_heading_heads_its_paragraph(okt):
+    headline = "서울만 300명인데…지방 소아과 전문의 '0명'"
+    concepts = ["소아과 전문의", "의대 정원"]
+    about_the_headline = "지방 소아과 전문의가 한 명도 없는 군이 늘었다."
+    assert (
+        theme_heading(concepts, headline, [], okt, body=about_the_headline)
+        == "소아과 전문의 부족"
+    )
+    # The paragraph tells another side of the story: its own sentence says how.
+    about_quotas = "의대 정원은 규제에 묶여 있다. 수도권 병원은 인력을 늘렸다."
+    assert (
+        theme_heading(concepts, headline, [], okt, body=about_quotas)
+        == "의대 정원 규제"
+    )
 
 
 def test_theme_headings_are_short_and_carry_no_figures(okt):
@@ -68,7 +85,7 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
     assert not any(ch.isdigit() for ch in heading)
 
 
-# ------------------------------------------------------------ lead retelling
+# ------------------------------------------------------------ lead sentences
 
 
 @pytest.mark.parametrize(
@@ -77,6 +94,8 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
         # Glosses in parentheses go.
         ("중국의 인공지능(AI) 기업 문샷(Moonshot)이 새 모델을 내놓았다.",
          "중국의 인공지능 기업 문샷이 새 모델을 내놓았다."),
+        # ... leaving a space between words, none before a particle.
+        ("행사는 어제(20일)서울에서 열렸다.", "행사는 어제 서울에서 열렸다."),
         # A source opening goes with its date.
         ("2일 통계청에 따르면 지난달 소비자물가는 2.1% 올랐다.",
          "지난달 소비자물가는 2.1% 올랐다."),
@@ -92,16 +111,3 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
 )  # fmt: skip
 def test_compress(sentence, retold):
     assert compress(sentence) == retold
-
-
-def test_a_lead_retells_the_summary_opening_never_copies_it():
-    summary = (
-        "한국은행이 16일 기준금리를 연 2.5%로 동결했다. "
-        "금통위는 물가 흐름을 더 지켜보기로 했다."
-    )
-    assert restated_lede(summary) == "한국은행이 기준금리를 연 2.5%로 동결했다."
-    # Nothing to retell in the first two sentences: no opening at all.
-    plain = "금통위가 금리를 묶었다. 시장은 이를 예상했다. 환율은 내렸다."
-    assert restated_lede(plain) == ""
-    # A quotation is never retold.
-    assert restated_lede("그는 “금리(정책금리)를 묶는다”고 말했다.") == ""

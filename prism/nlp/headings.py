@@ -23,6 +23,7 @@ TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, noun in (
         (r"오락가락|180도|번복|엇갈|혼선|갈팡질팡", "혼선"),
         (r"쑥대밭|직격탄|타격", "타격"),
+        (r"유출|이탈|엑소더스", "유출"),
         (r"(?<!\d)0명|부족|모자라|못\s*미치|한\s*명도\s*없|태부족", "부족"),
         (r"급등|치솟|폭등", "급등"),
         (r"급락|폭락", "급락"),
@@ -44,13 +45,19 @@ TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"급부상|돌풍", "급부상"),
         (r"전환점|분수령", "전환점"),
         (r"전향|선회", "전환"),
-        (r"해야|춰야|워야|려야|필요|절실|시급", "필요성"),
+        (r"해야|춰야|워야|려야|줘야|필요|절실|시급", "필요성"),
         (r"대응|대비|방어", "대응"),
         (r"우려|리스크|불안|불확실|부담|위기|경고", "우려"),
         (r"경쟁|견제|패권|각축", "경쟁"),
         (r"성장|약진|도약", "성장세"),
         (r"투자|출자", "투자"),
     )
+)
+# Trends a paragraph can state about a concept; events ("출범", "공개", "수상")
+# are a headline's to report ("트럼프 행정부 출범 이후" is only a time).
+STATES = frozenset(
+    "혼선 타격 유출 부족 급등 급락 하향 상향 규제 심화 확대 감소 필요성 우려 경쟁 "
+    "성장세".split()
 )
 _FIGURE = re.compile(r"\d")
 _NAME_LIKE = re.compile(r"(?:씨|氏|대표|회장|사장|장관|지사|대통령|교수)$")
@@ -108,22 +115,30 @@ def _nominal(word: str, tokenizer: Tokenizer) -> bool:
 
 
 def _closing_run(words: list[str], tokenizer: Tokenizer) -> list[str]:
-    """The nouns that close ``words``, as long as they run unbroken."""
+    """The nouns that close ``words``, as long as they run unbroken. A particle
+    ends a phrase: the closing word may carry one ("메모리를"), and a subject's
+    particle opens it ("SK하이닉스도 매출" → "SK하이닉스 매출"); any other stops it."""
     run: list[str] = []
-    for word in reversed(words):
+    for index, word in enumerate(reversed(words)):
+        bare = _PARTICLE.sub("", word)
+        subject = bare != word and word[len(bare) :] in {"도", "은", "는", "이"}
+        if index and bare != word and not subject:
+            break
         if (
-            _FIGURE.search(word)
-            or word in _NOT_CONCEPT
-            or not _nominal(word, tokenizer)
+            _FIGURE.search(bare)
+            or bare in _NOT_CONCEPT
+            or not _nominal(bare, tokenizer)
         ):
             break
-        run.insert(0, word)
+        run.insert(0, bare)
+        if index and subject:
+            break
     return run
 
 
 def _segment_words(segment: str, *, figures: bool = True) -> list[str]:
     return [
-        _PARTICLE.sub("", word)
+        word
         for word in segment.split()
         if len(word) > 1
         and not _TIME.match(word)
@@ -159,23 +174,51 @@ def theme_heading(
     headline: str,
     lede: Iterable[str] = (),
     tokenizer: Tokenizer | None = None,
+    *,
+    body: str = "",
 ) -> str:
     """A ■ heading "<concept> <trend>" ("딥테크벤처 투자펀드 출범"), or "".
 
     The concept is the noun phrase the headline puts right before its trend
     word ("국채·물가불안 부담도" → "국채·물가불안 우려"), else the first of
     ``concepts`` (the story's keyword phrases, best first) that has no figure and
-    does not already name the trend; "" when the story reports no trend or no
-    heading fits in ``THEME_MAX_CHARS``.
+    does not already name the trend. A heading heads its paragraph: when
+    ``body`` (the paragraph) does not name that concept, the heading is made from
+    the paragraph instead, its most specific trend and the first of ``concepts``
+    it names ("AI 학과 규제" over quotas, not "AI전문교사 부족"). "" when no
+    trend is found or no heading fits in ``THEME_MAX_CHARS``.
     """
     trend, at = story_trend(headline, lede)
-    if not trend:
-        return ""
     found = []
-    if at >= 0 and tokenizer is not None:
+    if trend and at >= 0 and tokenizer is not None:
         arrow = bool(_ARROWS.match(headline, at))
         found.append(_headline_concept(_clean(headline), at, tokenizer, arrow=arrow))
-    for concept in (*found, *concepts):
+    heading = _fitting(trend, [*found, *concepts], found) if trend else ""
+    if not body or (heading and _names(body, heading.removesuffix(trend))):
+        return heading
+    for concept in concepts:
+        # The paragraph's sentence naming the concept says where it is heading.
+        for sentence in re.split(r"(?<=[.!?])\s+", body):
+            if not _names(sentence, concept):
+                continue
+            told = next(
+                (noun for p, noun in TRENDS if noun in STATES and p.search(sentence)),
+                "",
+            )
+            themed = _fitting(told, [concept], []) if told else ""
+            if themed:
+                return themed
+    return heading
+
+
+def _names(body: str, concept: str) -> bool:
+    compact = concept.replace(" ", "")
+    return bool(compact) and compact in body.replace(" ", "")
+
+
+def _fitting(trend: str, concepts: Sequence[str], found: Sequence[str]) -> str:
+    """The first "<concept> <trend>" that reads as a heading, or ""."""
+    for concept in concepts:
         words = [w for w in concept.split() if len(w) > 1]
         # At most four words in all: "AI 시장 지각 변동".
         words = words[-(4 - len(trend.split())) :]

@@ -212,6 +212,17 @@ _SOURCE_OPENING = re.compile(
 _LONE_DAY = re.compile(r"(?:^|(?<!월)\s)\d{1,2}일(?:\s*\(현지\s*시간\))?(?=\s)")
 
 
+def _without_gloss(match: re.Match[str]) -> str:
+    """A gloss leaves a space between words ("어제(20일)서울" → "어제 서울") but
+    none before a particle ("딥시크(DeepSeek)가" → "딥시크가")."""
+    after = match.string[match.end() : match.end() + 1]
+    return (
+        ""
+        if not after or re.match(r"[을를이가은는의에와과도로만\s.,·”’]", after)
+        else " "
+    )
+
+
 def compress(sentence: str) -> str:
     """``sentence`` as a lead tells it: glosses in parentheses, a source opening
     ("…에 따르면") and an announcement tail ("…라고 밝혔다") dropped.
@@ -220,7 +231,7 @@ def compress(sentence: str) -> str:
     from the article; a sentence that would then point back ("이날") keeps its
     source opening.
     """
-    text = _PARENTHETICAL.sub("", sentence.strip())
+    text = _PARENTHETICAL.sub(_without_gloss, sentence.strip())
     shorter = _SOURCE_OPENING.sub("", text)
     if shorter != text and not leans_on_previous(shorter) and "이날" not in shorter:
         text = shorter

@@ -26,8 +26,6 @@ from prism.nlp.korean import (
     bare_noun_heading,
     compress,
     headline_heading,
-    is_first_person,
-    needs_context,
 )
 from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
@@ -72,7 +70,6 @@ __all__ = [
     "item_summary",
     "reader_type_label",
     "reader_type_words",
-    "restated_lede",
     "section_heading",
     "story_heading",
 ]
@@ -196,7 +193,6 @@ def briefing_compose(
     excluded = excluded_keywords(selection, stories)
     for story in stories:
         story.concepts = story_keywords(story, extractor, tokenizer, excluded)
-        story.lede = restated_lede(summaries[story.item.article.pk].text)
     lead, sections, notes = _lead_and_sections(stories, ledger, tokenizer)
     keywords = briefing_keywords(selection, extractor, stories, tokenizer)
     headline = card_headline(selection.items[0].article.headline) if items else ""
@@ -255,9 +251,11 @@ LEAD_MAX_SENTENCE = 200
 
 
 def _lead_sentence(sentence: StorySentence) -> bool:
-    """Lead sentences state facts in a few words: no quotations, nothing long."""
+    """Lead sentences state facts in a few words: no quotations, nothing long, and
+    no "이날" (a lead tells no dates, so "that day" would point at nothing)."""
     return (
         not re.search(r"[“”\"]", sentence.text)
+        and "이날" not in sentence.text
         and len(sentence.text) <= LEAD_MAX_SENTENCE
     )
 
@@ -339,56 +337,31 @@ def _lead(
 ) -> list[str]:
     """The big picture: one paragraph for each of the day's top stories.
 
-    Stories go in rank order (interest items first). A paragraph opens on what
-    happened: the story's 핵심 요약 opening retold shorter (``restated_lede``),
-    then one to three of the story's sentences its 핵심 요약 does not have, with
-    attribution tails dropped ("…출시한다고 밝혔다." → "…출시한다."); with no
-    retelling, two to four such sentences. A story with too little left to say
-    gives its place to the next.
+    Stories go in rank order (interest items first); each paragraph is two to four
+    of its own sentences that its 핵심 요약 does not have, told shorter (glosses in
+    parentheses, a source opening, a lone date and an announcement tail dropped:
+    ``prism.nlp.korean.compress``). A story with too little left to say gives its
+    place to the next.
     """
     low, high = LEAD_SENTENCES
     lead: list[str] = []
     for story in stories:
         if len(lead) >= paragraphs:
             break
-        opening = [story.lede] if story.lede else []
         trial = _copy_ledger(ledger)
         chosen = _pick(
             story,
             trial,
-            count=target - len(opening),
+            count=target,
             accept=_lead_sentence,
             max_quotes=0,
             strict=strict,
         )
-        if len(chosen) < max(low - len(opening), 1):
-            continue
-        if not opening and not any(story.focus & s.terms for s in chosen):
+        if len(chosen) < low or not any(story.focus & s.terms for s in chosen):
             continue
         _adopt(ledger, trial)
-        sentences = opening + [compress(s.text) for s in chosen]
-        lead.append(" ".join(sentences[:high]))
+        lead.append(" ".join(compress(s.text) for s in chosen[:high]))
     return lead
-
-
-def restated_lede(summary: str) -> str:
-    """The 핵심 요약's opening (else its second sentence) as a lead retells it
-    ("…(AI) 스타트업 딥시크(DeepSeek)가 …" → "…스타트업 딥시크가 …"), or "" when
-    neither can be retold: the same words (a lead never copies a 핵심 요약
-    sentence), a quotation, a sentence needing its predecessor or the writer's
-    own voice."""
-    for sentence in split_sentences(summary or "")[:2]:
-        original = sentence.text.strip()
-        retold = compress(original)
-        if (
-            re.sub(r"\W+", "", retold) != re.sub(r"\W+", "", original)
-            and not re.search(r"[“”\"]", retold)
-            and not needs_context(retold)
-            and not is_first_person(retold)
-            and len(retold) <= LEAD_MAX_SENTENCE
-        ):
-            return retold
-    return ""
 
 
 def _copy_ledger(ledger: SentenceLedger) -> SentenceLedger:
@@ -433,11 +406,12 @@ def _sections(
             notes.append(
                 f"{position}번째 주제 문단은 보탤 문장이 {len(chosen)}개뿐입니다."
             )
+        body = " ".join(s.text for s in chosen[:high])
         sections.append(
             ComposedSection(
                 position=position,
-                heading=story_heading(story, tokenizer),
-                body=" ".join(s.text for s in chosen[:high]),
+                heading=story_heading(story, tokenizer, body),
+                body=body,
                 ranks=[story.item.rank],
                 keyphrases=[],
             )
@@ -449,14 +423,13 @@ def _sections(
     return sections, notes
 
 
-def story_heading(story: Story, tokenizer: Tokenizer) -> str:
-    """The ■ heading of a story: its concept and trend ("슈퍼 추경 필요성"), else
-    its headline as a short noun phrase."""
+def story_heading(story: Story, tokenizer: Tokenizer, body: str = "") -> str:
+    """The ■ heading of a story's paragraph ``body``: its concept and trend
+    ("슈퍼 추경 필요성"), else its headline as a short noun phrase."""
     headline = story.item.article.headline
     lede = story.texts[0].sentences[:1] if story.texts else []
-    return theme_heading(story.concepts, headline, lede, tokenizer) or (
-        section_heading(headline, tokenizer)
-    )
+    themed = theme_heading(story.concepts, headline, lede, tokenizer, body=body)
+    return themed or section_heading(headline, tokenizer)
 
 
 def section_heading(headline: str, tokenizer: Tokenizer) -> str:

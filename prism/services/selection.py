@@ -496,7 +496,10 @@ def briefing_select(
     selection = _select_from(pool, reader_type, edition_date, usage or {})
     wanted = int(prism_settings.ITEMS_PER_BRIEFING)
     for hours in WIDER_WINDOWS_HOURS:
-        if given or len(selection.items) >= wanted or hours <= pool.window.hours:
+        if given or hours <= pool.window.hours:
+            continue
+        short = len(selection.items) < wanted
+        if not short and not _undated_interest(selection) and not _weak(selection):
             continue
         window = EditionWindow(
             start=pool.window.end - dt.timedelta(hours=hours), end=pool.window.end
@@ -507,14 +510,43 @@ def briefing_select(
             edition_date,
             usage or {},
         )
-        if len(wider.items) > len(selection.items):
+        if _fit(wider) > _fit(selection):
+            if short:
+                reason = f"{len(selection.items)}건만 고를 수 있어"
+            elif _undated_interest(selection) > _undated_interest(wider):
+                reason = "발행일이 확인된 관심 뉴스가 부족해"
+            else:
+                reason = "관심 키워드와 맞는 기사가 부족해"
             wider.notes.insert(
                 0,
-                f"최근 {pool.window.hours:g}시간의 기사로는 {len(selection.items)}건만 "
-                f"고를 수 있어 후보 기간을 {hours}시간으로 넓혔습니다.",
+                f"최근 {pool.window.hours:g}시간의 기사로는 {reason} 후보 기간을 "
+                f"{hours}시간으로 넓혔습니다.",
             )
             selection = wider
     return selection
+
+
+def _undated_interest(selection: Selection) -> int:
+    """How many 관심 뉴스 have only an estimated date (undated records)."""
+    return sum(
+        1
+        for item in selection.interest_items
+        if getattr(item.article, "published_at_estimated", False)
+    )
+
+
+def _weak(selection: Selection) -> int:
+    """How many 관심 뉴스 share no interest keyword of the reader type."""
+    return sum(1 for item in selection.interest_items if not item.matched_keywords)
+
+
+def _fit(selection: Selection) -> tuple[int, int, int]:
+    """More items first, then fewer undated 관심 뉴스, then fewer weak ones."""
+    return (
+        len(selection.items),
+        -_undated_interest(selection),
+        -_weak(selection),
+    )
 
 
 def _select_from(
@@ -736,6 +768,9 @@ def _choose(
         [1.0 / (1.0 + DIVERSITY_PENALTY * usage.get(a.pk, 0)) for a in pool.articles]
     )
     kinds = [a.kind for a in pool.articles]
+    estimated = [
+        bool(getattr(a, "published_at_estimated", False)) for a in pool.articles
+    ]
     allowed_reference = NOT_SELECTED - (
         {OPINION} if getattr(reader_type, "allow_opinion", False) else set()
     )
@@ -769,13 +804,16 @@ def _choose(
             if r not in blocked and kinds[r] not in unselectable
         ]
         if group == BriefingItem.Group.INTEREST:
-            # 관심 뉴스 are never older than they seem whenever enough articles
-            # are not, and match the reader type's interests whenever enough
-            # do: one of its keywords as written, else at least its words.
+            # 관심 뉴스 are never older than they seem, and dated articles come
+            # before undated ones (their date is only the import's or the
+            # importer's guess), whenever enough articles qualify.
             if scores.doubtful is not None:
                 dated = [r for r in order if not scores.doubtful[r]]
                 if len(dated) >= count:
                     order = dated
+            dated = [r for r in order if not estimated[r]]
+            if len(dated) >= count:
+                order = dated
             # Keyword matches come first, then word matches, then the rest.
             shortlist = order[:RERANK_DEPTH]
             keyword_rows = [r for r in shortlist if keyword_match(r)]

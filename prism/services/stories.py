@@ -106,8 +106,6 @@ class Story:
     # Its keyword phrases, best first (briefing_keywords.story_keywords): the
     # concept its ■ heading and the [키워드 TOP 5] name it by.
     concepts: list[str] = field(default_factory=list)
-    # Its 핵심 요약's opening as a lead retells it (composition.restated_lede).
-    lede: str = ""
 
     @property
     def sentences(self) -> list[StorySentence]:
