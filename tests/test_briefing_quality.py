@@ -21,6 +21,7 @@ from prism.nlp.korean import (
     headline_heading,
     is_first_person,
     leans_on_previous,
+    needs_context,
     reported_days,
 )
 from prism.nlp.quality import BriefingText, ItemText, quality_report
@@ -134,6 +135,23 @@ def test_a_fused_subheading_gets_its_own_line():
 )
 def test_back_references_are_recognised(sentence):
     assert leans_on_previous(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "박 실장은 “수출이 꺾일 수 있다”고 말했다.",  # a surname and a title
+        "이 대표도 같은 의견을 냈다.",
+        "“지금은 다르다. 비상한 조치가 필요하다”고 말했다.",  # whose words?
+    ],
+)
+def test_people_and_quotes_named_before_need_context(sentence):
+    assert needs_context(sentence)
+
+
+def test_named_speakers_do_not_need_context():
+    assert not needs_context("“지금은 다르다”고 김 지사는 말했다.")
+    assert not needs_context("박정우 산업연구원 실장은 수출 둔화를 경고했다.")
 
 
 def test_news_openings_do_not_lean_back():

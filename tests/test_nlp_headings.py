@@ -111,3 +111,12 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
 )  # fmt: skip
 def test_compress(sentence, retold):
     assert compress(sentence) == retold
+
+
+def test_a_keyword_is_never_cut_out_of_a_longer_name(okt):
+    from prism.services.briefing_keywords import _cut_from_noun_phrase
+
+    source = "골드만삭스는 MSCI 중국 지수 목표치를 낮췄다. MSCI 중국 지수 전망도 낮췄다."
+    assert _cut_from_noun_phrase("중국 지수", source, okt)  # "MSCI" comes before
+    assert _cut_from_noun_phrase("MSCI 중국", source, okt)  # "지수" follows
+    assert not _cut_from_noun_phrase("중국 증시", "중국 증시가 올랐다.", okt)

@@ -102,6 +102,16 @@ MID_REFERENCE = re.compile(
     r"(?:두|이|같은|해당|그)\s*기간|이\s*같은|그보다|이보다|앞서\s*(?:언급|밝힌|말한)|"
     r"이번\s*(?:수상|조치|결정|발표|사태)"
 )
+# A surname and a title alone ("장 실장은", "김 대표는") name someone introduced
+# before; so does a quotation whose speaker is left for the sentence before.
+SURNAME_TITLE = re.compile(
+    r"^[가-힣]\s?(?:실장|사장|대표|회장|장관|교수|지사|위원장|의원|원장|부장|팀장|총재|"
+    r"차관|청장|본부장|이사|연구원|센터장|전무|상무|부사장|씨)(?:은|는|이|가|도)\s"
+)
+SPEAKERLESS_QUOTE = re.compile(
+    r"^[“\"][^”\"]+[”\"](?:라며|며|고|라고)?\s*(?:말했다|밝혔다|"
+    r"강조했다|덧붙였다|설명했다|지적했다|주장했다)?\.?$"
+)
 # A bare generic subject ("펀드는", "회사는") refers to one named before.
 GENERIC_SUBJECT = re.compile(
     r"^(?:펀드|회사|업체|포럼|행사|보고서|조사|연구진|연구자들|관계자|관계자들|"
@@ -124,6 +134,8 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
         or ADDITIVE.search(text)
         or MID_REFERENCE.search(text)
         or GENERIC_SUBJECT.match(text)
+        or SURNAME_TITLE.match(text)
+        or SPEAKERLESS_QUOTE.match(text)
     ):
         return True
     if tagged is None:

@@ -189,12 +189,15 @@ def briefing_keywords(
     extractor: KeywordExtractor,
     stories: Sequence[Story],
     tokenizer: Tokenizer,
+    *,
+    told: str = "",
 ) -> list[str]:
     """[키워드 TOP 5]: one concept per story in rank order, phrases first.
 
     A story's concept is a noun phrase of its headline ("46파이 배터리"), else a
     phrase its body repeats; single words (a company, a place) come only when the
-    stories have no phrase left.
+    stories have no phrase left. Given ``told`` (the briefing's own text), a
+    keyword is one the briefing says, so a reader finds what it names.
     """
     k = int(prism_settings.KEYWORDS_PER_BRIEFING)
     excluded = excluded_keywords(selection, stories)
@@ -202,6 +205,13 @@ def briefing_keywords(
         story.concepts or story_keywords(story, extractor, tokenizer, excluded)
         for story in stories
     ]
+    if told:
+        compact = told.replace(" ", "")
+        grounded = [
+            [p for p in ps if p.replace(" ", "") in compact] for ps in per_story
+        ]
+        if sum(map(len, grounded)) >= k:
+            per_story = grounded
     chosen: list[str] = []
     for phrasal in (True, False):
         for depth in range(8):
@@ -259,8 +269,15 @@ def story_keywords(
 
 
 def _cut_from_noun_phrase(phrase: str, source: str, tokenizer: Tokenizer) -> bool:
-    """True when every time ``phrase`` occurs a bare noun follows it: it is part of
-    a longer name ("MSCI 중국" of "MSCI 중국 지수"), not a concept of its own."""
+    """True when every time ``phrase`` occurs a bare noun follows it, or a Latin
+    name comes before it: it is part of a longer name ("MSCI 중국" and "중국 지수"
+    of "MSCI 중국 지수"), not a concept of its own."""
+    openings = [
+        source[max(0, m.start() - 12) : m.start()]
+        for m in re.finditer(re.escape(phrase), source)
+    ]
+    if openings and all(re.search(r"[A-Za-z]{2,}\s$", o) for o in openings):
+        return True
     followers = [
         match.group(1)
         for match in re.finditer(rf"{re.escape(phrase)}(\S*\s+\S+)?", source)

@@ -194,7 +194,14 @@ def briefing_compose(
     for story in stories:
         story.concepts = story_keywords(story, extractor, tokenizer, excluded)
     lead, sections, notes = _lead_and_sections(stories, ledger, tokenizer)
-    keywords = briefing_keywords(selection, extractor, stories, tokenizer)
+    told = "\n".join(
+        [
+            *lead,
+            *(f"{s.heading}\n{s.body}" for s in sections),
+            *(f"{i.headline}\n{i.summary}" for i in items),
+        ]
+    )
+    keywords = briefing_keywords(selection, extractor, stories, tokenizer, told=told)
     headline = card_headline(selection.items[0].article.headline) if items else ""
     return Composition(
         headline=headline,
