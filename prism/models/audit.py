@@ -43,6 +43,7 @@ class AuditEvent(models.Model):
         REGENERATED = "regenerated", _("AI 초안 다시 만들기")
         REWRITTEN = "rewritten", _("AI로 다시 쓰기")
         SOURCE_CHANGED = "source_changed", _("발행 후 출처 기사 변경")
+        ARTICLE_EDITED = "article_edited", _("기사 수정")
 
     briefing = models.ForeignKey(
         Briefing,

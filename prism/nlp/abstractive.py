@@ -248,12 +248,13 @@ class TransformersSummarizer:
         """Which model, where PRISM looked, and how to fix it."""
         path = self.local_path
         if path is not None:
-            problem = ""
+            # The problem before the path: a stored reason is cut at 300 characters.
+            problem = "the local directory"
             if not path.exists():
-                problem = " (it does not exist)"
+                problem = "a local directory that does not exist:"
             elif not (path / "config.json").is_file():
-                problem = " (there is no config.json in it)"
-            where = f"the local directory {path}{problem}"
+                problem = "a local directory with no config.json:"
+            where = f"{problem} {path}"
             fix = (
                 "Point PRISM['SUMMARIZER_MODEL'] at a directory written by "
                 "save_pretrained() (config.json, tokenizer files, model weights), e.g. "
@@ -272,9 +273,15 @@ class TransformersSummarizer:
                 "that directory"
             )
         cause = f" Cause: {type(exc).__name__}: {exc}" if exc else ""
+        # A local model's name is its path, said once, after the problem.
+        head = (
+            f"Could not load the summarization model from {where}"
+            if path is not None
+            else f"Could not load summarization model {self.model_name!r}; looked "
+            f"in {where}"
+        )
         return (
-            f"Could not load summarization model {self.model_name!r}; looked in "
-            f"{where}. {fix}. Or set PRISM['SUMMARIZER_BACKEND'] = 'extractive' to "
+            f"{head}. {fix}. Or set PRISM['SUMMARIZER_BACKEND'] = 'extractive' to "
             f"summarize without a model.{cause}"
         )
 

@@ -25,7 +25,7 @@ from prism.ingest import (
 )
 from prism.ingest.json_records import parse_records
 from prism.ingest.validation import published_at_problem
-from prism.models import Article
+from prism.models import Article, AuditEvent
 from prism.services.audit import Actor, audit_record
 
 logger = logging.getLogger(__name__)
@@ -183,8 +183,7 @@ def articles_import_records(
     return articles_import(result=result, source=source)
 
 
-# No AuditEvent.Action member yet: the audit trail shows this code as its label.
-ARTICLE_EDITED = "article_edited"
+ARTICLE_EDITED = AuditEvent.Action.ARTICLE_EDITED
 
 
 @transaction.atomic
