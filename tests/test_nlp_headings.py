@@ -74,6 +74,15 @@ def test_a_heading_heads_its_paragraph(okt):
     )
 
 
+def test_a_paragraphs_heading_keeps_the_headlines_direction(okt):
+    headline = "개미 등터진다…보유 미국주식 일주일 새 3000억 증발"
+    body = "주식 보관액은 연초 급증했다. 이후 보관액은 줄곧 하락세를 보이고 있다."
+    assert (
+        theme_heading(["주식 보관액"], headline, [], okt, body=body)
+        == "주식 보관액 감소"
+    )
+
+
 def test_theme_headings_are_short_and_carry_no_figures(okt):
     heading = theme_heading(
         ["2025 대한민국 초격차 첨단 반도체 클러스터 종합 지원", "반도체 클러스터"],
@@ -96,6 +105,7 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
          "중국의 인공지능 기업 문샷이 새 모델을 내놓았다."),
         # ... leaving a space between words, none before a particle.
         ("행사는 어제(20일)서울에서 열렸다.", "행사는 어제 서울에서 열렸다."),
+        ("인력은 2018년(93만 명)부터 줄었다.", "인력은 2018년부터 줄었다."),
         # A source opening goes with its date.
         ("2일 통계청에 따르면 지난달 소비자물가는 2.1% 올랐다.",
          "지난달 소비자물가는 2.1% 올랐다."),
@@ -116,7 +126,20 @@ def test_compress(sentence, retold):
 def test_a_keyword_is_never_cut_out_of_a_longer_name(okt):
     from prism.services.briefing_keywords import _cut_from_noun_phrase
 
-    source = "골드만삭스는 MSCI 중국 지수 목표치를 낮췄다. MSCI 중국 지수 전망도 낮췄다."
+    source = (
+        "골드만삭스는 MSCI 중국 지수 목표치를 낮췄다. MSCI 중국 지수 전망도 낮췄다."
+    )
     assert _cut_from_noun_phrase("중국 지수", source, okt)  # "MSCI" comes before
     assert _cut_from_noun_phrase("MSCI 중국", source, okt)  # "지수" follows
     assert not _cut_from_noun_phrase("중국 증시", "중국 증시가 올랐다.", okt)
+
+
+def test_item_headlines_lose_the_web_desks_tags():
+    from prism.services.composition import display_headline
+
+    assert (
+        display_headline("삼성, 반도체 정점 찍었다[biz-플러스]")
+        == "삼성, 반도체 정점 찍었다"
+    )
+    assert display_headline("[단독] 카카오, 새 요금제") == "카카오, 새 요금제"
+    assert display_headline("[여명]") == "[여명]"  # nothing else to show

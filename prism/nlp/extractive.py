@@ -36,7 +36,7 @@ from prism.nlp.sentences import Sentence, split_sentences
 from prism.nlp.summarize import Summary
 from prism.nlp.tokens import Token, Tokenizer, get_tokenizer, tokenize_with_offsets
 
-ALGORITHM_VERSION = "1.0"
+ALGORITHM_VERSION = "1.1"
 # Form problems that still leave a sentence usable when an article has nothing better.
 RELAXABLE = {
     "not_declarative", "too_short", "heading_glued", "quote_only", "question",

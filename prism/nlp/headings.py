@@ -40,7 +40,7 @@ TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"규제|가로막|묶여|막혀|족쇄", "규제"),
         (r"심화|격화|거세|치열", "심화"),
         (r"↑|급증|증가|늘어|늘었|늘린|늘려|확대|증액|2배|두\s*배", "확대"),
-        (r"↓|급감|감소|줄어|줄었|줄인|감축|축소", "감소"),
+        (r"↓|급감|감소|줄어|줄었|줄인|감축|축소|증발", "감소"),
         (r"지각\s*변동", "지각 변동"),
         (r"급부상|돌풍", "급부상"),
         (r"전환점|분수령", "전환점"),
@@ -59,9 +59,17 @@ STATES = frozenset(
     "혼선 타격 유출 부족 급등 급락 하향 상향 규제 심화 확대 감소 필요성 우려 경쟁 "
     "성장세".split()
 )
+# Directions a paragraph's sentence may not turn round ("보관액 급증" told of a
+# past peak over a story of a loss).
+OPPOSITES = {
+    "확대": "감소", "감소": "확대", "급등": "급락", "급락": "급등",
+    "상향": "하향", "하향": "상향",
+}  # fmt: skip
 _FIGURE = re.compile(r"\d")
 _NAME_LIKE = re.compile(r"(?:씨|氏|대표|회장|사장|장관|지사|대통령|교수)$")
-_TIME = re.compile(r"^(?:올해|내년|지난해|작년|최근|이달|당분간)$")
+_TIME = re.compile(
+    r"^(?:올해|내년|지난해|작년|최근|이달|당분간|하루|일주일|한\s?달|석\s?달)$"
+)
 _SEGMENTS = re.compile(r"…|\.{2,3}|,\s")
 # A particle or ending on a headline word ("메모리를", "경쟁에", "부담도").
 # ("가" stays: "목표가", "주가" end on it.)
@@ -205,6 +213,8 @@ def theme_heading(
                 (noun for p, noun in TRENDS if noun in STATES and p.search(sentence)),
                 "",
             )
+            if OPPOSITES.get(told) == trend:
+                told = trend  # the headline says which way it went
             themed = _fitting(told, [concept], []) if told else ""
             if themed:
                 return themed

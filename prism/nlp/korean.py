@@ -224,15 +224,17 @@ _SOURCE_OPENING = re.compile(
 _LONE_DAY = re.compile(r"(?:^|(?<!월)\s)\d{1,2}일(?:\s*\(현지\s*시간\))?(?=\s)")
 
 
+# What may follow a gloss without a space: a particle, punctuation, a space.
+_AFTER_GLOSS = re.compile(
+    r"[\s.,·”’]|부터|까지|보다|처럼|에서|으로|이나|만큼|[을를이가은는의에와과도로만]"
+)
+
+
 def _without_gloss(match: re.Match[str]) -> str:
     """A gloss leaves a space between words ("어제(20일)서울" → "어제 서울") but
-    none before a particle ("딥시크(DeepSeek)가" → "딥시크가")."""
-    after = match.string[match.end() : match.end() + 1]
-    return (
-        ""
-        if not after or re.match(r"[을를이가은는의에와과도로만\s.,·”’]", after)
-        else " "
-    )
+    none before a particle ("딥시크(DeepSeek)가" → "딥시크가", "2018년(…)부터")."""
+    after = match.string[match.end() : match.end() + 3]
+    return "" if not after or _AFTER_GLOSS.match(after) else " "
 
 
 def compress(sentence: str) -> str:

@@ -66,6 +66,7 @@ __all__ = [
     "article_text",
     "briefing_compose",
     "card_headline",
+    "display_headline",
     "clear_caches",
     "item_summary",
     "reader_type_label",
@@ -217,6 +218,15 @@ def briefing_compose(
     )
 
 
+_EDGE_TAG = re.compile(r"^\s*\[[^\]]{1,20}\]\s*|\s*\[[^\]]{1,20}\]\s*$")
+
+
+def display_headline(headline: str) -> str:
+    """An item's headline without the web desk's tags at either end
+    ("…정점 찍었다[biz-플러스]" → "…정점 찍었다")."""
+    return _EDGE_TAG.sub("", headline).strip() or headline
+
+
 def card_headline(headline: str) -> str:
     """A short headline for cards: the top story's headline up to its first "…"."""
     first = re.split(r"…|\.\.\.", headline, maxsplit=1)[0].strip(" ,·")
@@ -244,7 +254,7 @@ def _compose_items(
                 rank=item.rank,
                 group=item.group,
                 article=item.article,
-                headline=item.article.headline,
+                headline=display_headline(item.article.headline),
                 summary=summary.text,
                 summary_sentences=summary.sentences,
                 related_articles=list(item.related),

@@ -428,7 +428,13 @@ def _choose(
             word_rows = [r for r in shortlist if word_match(r)]
             tiers = [keyword_rows, word_rows, shortlist]
         else:
-            tiers = [order[:RERANK_DEPTH]]
+            # 참고 뉴스: an article its own text shows to be older than its date
+            # comes only when nothing else is left.
+            shortlist = order[:RERANK_DEPTH]
+            if scores.doubtful is not None:
+                tiers = [[r for r in shortlist if not scores.doubtful[r]], shortlist]
+            else:
+                tiers = [shortlist]
         for _ in range(count):
             best, best_value = None, -math.inf
             for tier in tiers:
