@@ -54,13 +54,13 @@ def _edit_rows(
     name: str,
     missing: str,
     check: Callable[[Any, dict[str, Any], list[str]], None] | None = None,
-    extra: Callable[[Any, dict[str, Any]], list[str]] | None = None,
+    write_more: Callable[[Any, dict[str, Any]], list[str]] | None = None,
 ) -> list[str]:
     """Write each entry's ``fields`` onto the row with its ``key`` (a position or a
     rank); return the changed parts as ``<name><key>.<field>``.
 
     ``missing`` is the error for an unknown key ({} is the key); ``check`` may refuse
-    an entry before anything of it is written, ``extra`` writes what is not a field.
+    an entry before anything of it is written, ``write_more`` writes the rest.
     """
     changed: list[str] = []
     for entry in entries:
@@ -75,8 +75,8 @@ def _edit_rows(
         if names:
             row.save(update_fields=names)
             changed.extend(f"{name}{getattr(row, key)}.{f}" for f in names)
-        if extra is not None:
-            changed.extend(extra(row, entry))
+        if write_more is not None:
+            changed.extend(write_more(row, entry))
     return changed
 
 
@@ -130,7 +130,7 @@ def _apply_edit(locked: Briefing, data: dict[str, Any]) -> list[str]:
             name="item",
             missing="{}번 기사가 없습니다.",
             check=_check_group,
-            extra=_set_related,
+            write_more=_set_related,
         )
     return changed
 
