@@ -25,6 +25,8 @@ def okt():
         ("식품업계 가격 인상 행렬…소비자 부담 가중", "우려"),
         ("중기부, 2000억 규모 '기후테크' 투자펀드 설립", "출범"),
         ("조선 3사 수주 잔량 3년치 확보", ""),  # nothing the table knows
+        # A trend word that only qualifies the nouns after it is no predicate.
+        ("산업부, 수출 대응 자금 500억 집행…중소기업 '이중고'", "이중고"),
     ],
 )
 def test_story_trend(headline, trend):

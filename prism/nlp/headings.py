@@ -23,6 +23,8 @@ TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, noun in (
         (r"오락가락|180도|번복|엇갈|혼선|갈팡질팡", "혼선"),
         (r"쑥대밭|직격탄|타격", "타격"),
+        (r"긴축|허리띠", "긴축"),
+        (r"이중고|삼중고|고충|진퇴양난", "이중고"),
         (r"유출|이탈|엑소더스", "유출"),
         (r"(?<!\d)0명|부족|모자라|못\s*미치|한\s*명도\s*없|태부족", "부족"),
         (r"급등|치솟|폭등", "급등"),
@@ -56,8 +58,8 @@ TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # Trends a paragraph can state about a concept; events ("출범", "공개", "수상")
 # are a headline's to report ("트럼프 행정부 출범 이후" is only a time).
 STATES = frozenset(
-    "혼선 타격 유출 부족 급등 급락 하향 상향 규제 심화 확대 감소 필요성 우려 경쟁 "
-    "성장세".split()
+    "혼선 타격 긴축 이중고 유출 부족 급등 급락 하향 상향 규제 심화 확대 감소 "
+    "필요성 우려 경쟁 성장세".split()
 )
 # Directions a paragraph's sentence may not turn round ("보관액 급증" told of a
 # past peak over a story of a loss).
@@ -91,6 +93,7 @@ def story_trend(headline: str, lede: Iterable[str] = ()) -> tuple[str, int]:
             (offset + match.start(), order, noun)
             for order, (pattern, noun) in enumerate(TRENDS)
             for match in pattern.finditer(segment)
+            if not _modifier(segment, match)
         ]
         offset += len(segment)
         if found:
@@ -152,6 +155,17 @@ def _segment_words(segment: str, *, figures: bool = True) -> list[str]:
         and not _TIME.match(word)
         and (figures or not _FIGURE.search(word))
     ]
+
+
+def _modifier(segment: str, match: re.Match[str]) -> bool:
+    """True when a trend word only qualifies the noun after it ("관세 대응
+    바우처", "'엔비디아 동맹' SK하이닉스"): the headline's predicate comes later."""
+    rest = segment[match.end() :]
+    if not rest[:1].isspace() and rest[:1] not in {"'", "’", "”", '"'}:
+        return False  # the word goes on ("경쟁에", "급증…")
+    following = rest.strip(" '’”\"").split()
+    # One word after it closes the headline as its predicate ("부담 가중").
+    return len(following) > 1 and not _FIGURE.search(following[0])
 
 
 def _headline_concept(
