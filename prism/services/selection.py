@@ -148,8 +148,10 @@ def briefing_select(
 
     ``usage`` counts how many other reader types of the edition already have each
     article (by id); such articles score lower, so editions differ where interests
-    do. Without a ``pool``, a window too thin for six items is widened step by step
-    (``WIDER_WINDOWS_HOURS``), and the draft's notes say so.
+    do. Without a ``pool``, a window too thin for six items, or one whose 관심 뉴스
+    would be undated records or share none of the reader type's keywords, is
+    widened step by step (``WIDER_WINDOWS_HOURS``) while that does better, and the
+    draft's notes say why.
     """
     given = pool is not None
     pool = pool if given else candidate_pool(edition_date, now=now)
