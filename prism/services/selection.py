@@ -79,7 +79,8 @@ RELATED_MAX = 3
 RERANK_DEPTH = 80  # MMR looks at this many best-scored candidates
 REFERENCE_RELEVANCE = 0.3  # relevance still counts a little for 참고 뉴스
 RECENT_EDITIONS_DAYS = 2  # articles already in these earlier editions are skipped
-# A thin window is widened to these many hours, one step at a time, for six items.
+# A thin window is widened to these many hours, one step at a time: for six items,
+# or for dated 관심 뉴스 that match the reader type's keywords.
 WIDER_WINDOWS_HOURS = (72, 168)
 # Score factor 1 / (1 + DIVERSITY_PENALTY * n) for an article n other reader types
 # of the edition already have.
