@@ -215,12 +215,6 @@ def reports_later_day(text: str, day: int) -> bool:
 
 # A parenthetical that glosses ("(AI)", "(DeepSeek)", "(현지시간)", "(대표 …)").
 _PARENTHETICAL = re.compile(r"\s?\([^()]{1,40}\)")
-# "14일 교육부 등 관계부처에 따르면 " at a sentence's start: where it came from.
-_SOURCE_OPENING = re.compile(
-    r"^(?:\d{1,2}일(?:\s*\(현지\s*시간\))?\s+)?[^,.“”\"]{2,40}?에\s*따르면\s+"
-)
-
-
 _LONE_DAY = re.compile(r"(?:^|(?<!월)\s)\d{1,2}일(?:\s*\(현지\s*시간\))?(?=\s)")
 
 
@@ -238,17 +232,14 @@ def _without_gloss(match: re.Match[str]) -> str:
 
 
 def compress(sentence: str) -> str:
-    """``sentence`` as a lead tells it: glosses in parentheses, a source opening
-    ("…에 따르면") and an announcement tail ("…라고 밝혔다") dropped.
+    """``sentence`` as a lead tells it: glosses in parentheses, a lone date and an
+    announcement tail ("…라고 밝혔다") dropped.
 
-    Nothing is added and the rest keeps its words, so every word still comes
-    from the article; a sentence that would then point back ("이날") keeps its
-    source opening.
+    Nothing is added and the rest keeps its words, so every word still comes from
+    the article. A source ("에버코어ISI에 따르면") stays: without it a firm's
+    estimate would read as the paper's own fact.
     """
     text = _PARENTHETICAL.sub(_without_gloss, sentence.strip())
-    shorter = _SOURCE_OPENING.sub("", text)
-    if shorter != text and not leans_on_previous(shorter) and "이날" not in shorter:
-        text = shorter
     # The one day a sentence names goes too ("골드만삭스가 14일 … 내렸다"): a lead
     # tells the story, not its date; two days (a before and an after) stay.
     days = list(_DAY.finditer(text))

@@ -356,7 +356,7 @@ def _lead(
 
     Stories go in rank order (interest items first); each paragraph is two to four
     of its own sentences that its 핵심 요약 does not have, told shorter (glosses in
-    parentheses, a source opening, a lone date and an announcement tail dropped:
+    parentheses, a lone date and an announcement tail dropped:
     ``prism.nlp.korean.compress``). A story with too little left to say gives its
     place to the next.
     """
