@@ -3,10 +3,11 @@
 Like the paper's own briefings, every lead paragraph and every ■ section tells one
 story: an item and its same-story 관련기사. The lead gives the day's top stories for
 the reader type in a few sentences each; a section takes one story in depth under
-a heading made from its headline; the keywords are one concept per story.
-Everything is extractive and reads only: paragraphs are made of the story's own
-sentences, none twice in a briefing and none repeating a 핵심 요약. The generator
-(:mod:`prism.services.generation`) writes the result.
+a theme heading (its concept and trend, :mod:`prism.nlp.headings`); the keywords are
+one concept per story (:mod:`prism.services.briefing_keywords`). Everything is
+extractive and reads only: paragraphs are made of the story's own sentences
+(:mod:`prism.services.stories`), none twice in a briefing and none repeating a 핵심
+요약. The generator (:mod:`prism.services.generation`) writes the result.
 """
 
 from __future__ import annotations
