@@ -3,8 +3,9 @@
 The real briefings head a section with a theme, not a clipped headline: "AI 인프라
 부족의 현실", "B2B AI 시장의 성장세", "산업 경쟁력 강화 위한 투자 확대". PRISM builds
 one from the story's concept ("46파이 배터리", "딥테크벤처 투자펀드") and the trend
-its headline (else its opening sentences) reports, named by a noun ("출범", "부족",
-"확대", "혼선"). Plain Python; no Django.
+its headline (else its opening sentence) reports, named by a noun ("출범", "부족",
+"확대", "혼선"); when the paragraph under it tells another side of the story, from
+the paragraph's own sentence, in the headline's direction. Plain Python; no Django.
 """
 
 from __future__ import annotations
