@@ -326,6 +326,7 @@ def test_report_flags_a_figure_no_source_has():
             sections_wanted=0,
             items_wanted=0,
             keywords_wanted=0,
+            lead_paragraphs_wanted=0,
         )
     )
     assert [f["check"] for f in report] == ["unsourced_number"]

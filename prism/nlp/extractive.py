@@ -23,7 +23,12 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor, noun_units
-from prism.nlp.korean import is_first_person, leans_on_previous, needs_context
+from prism.nlp.korean import (
+    introduced_earlier,
+    is_first_person,
+    leans_on_previous,
+    needs_context,
+)
 from prism.nlp.noise import (
     CAPTION_CREDIT,
     glued_heading,
@@ -31,12 +36,13 @@ from prism.nlp.noise import (
     noise_reason,
     prefix_length,
     recurring_subjects,
+    unread,
 )
 from prism.nlp.sentences import Sentence, split_sentences
 from prism.nlp.summarize import Summary
 from prism.nlp.tokens import Token, Tokenizer, get_tokenizer, tokenize_with_offsets
 
-ALGORITHM_VERSION = "1.1"
+ALGORITHM_VERSION = "1.2"
 # Form problems that still leave a sentence usable when an article has nothing better.
 RELAXABLE = {
     "not_declarative", "too_short", "heading_glued", "quote_only", "question",
@@ -70,6 +76,9 @@ class _Candidate:
     score: float = 0.0
     index: int = -1  # place among the body's sentences
     leans: bool = False  # opens by pointing at the sentence before it
+    # Needs what comes before it to be understood (korean.needs_context, or a name
+    # the article introduced earlier): a summary should not open on it.
+    opens_badly: bool = False
 
 
 class ExtractiveSummarizer:
@@ -252,7 +261,7 @@ class ExtractiveSummarizer:
             if candidates[i].leans
         }
         order = {i: candidates[i].index for i in pool}
-        opens_badly = {i: needs_context(candidates[i].sentence.text) for i in pool}
+        opens_badly = {i: candidates[i].opens_badly for i in pool}
         best: tuple[bool, float, tuple[int, ...]] | None = None
         for size in range(min(n_sentences, len(pool)), 0, -1):
             for combo in itertools.combinations(pool, size):
@@ -349,6 +358,7 @@ def _candidates(article: TaggedArticle, n_sentences: int) -> list[_Candidate]:
     short: list[tuple[int, _Candidate]] = []
     relaxed: list[tuple[int, _Candidate]] = []
     seen: set[str] = set()
+    read: list[str] = []  # what a reader has met before each sentence
     for index, sentence in enumerate(sentences):
         cut = prefix_length(sentence.text)
         trimmed = Sentence(sentence.text[cut:], sentence.start + cut, sentence.end)
@@ -364,8 +374,12 @@ def _candidates(article: TaggedArticle, n_sentences: int) -> list[_Candidate]:
                 terms[index],
                 index=index,
                 leans=leans_on_previous(trimmed.text),
+                opens_badly=needs_context(trimmed.text)
+                or introduced_earlier(trimmed.text, " ".join(read), article.title),
             ),
         )
+        if not unread(trimmed.text, reason):
+            read.append(trimmed.text)
         if not reason:
             usable.append(candidate)
         elif reason == "too_short":

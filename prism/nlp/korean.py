@@ -95,8 +95,10 @@ DEPENDENT_ENDING = re.compile(
     r"이다[.”’\"]*$|평가다\.?$|(?:면서|해서|어서)다\.?$|"
     r"(?:해석|풀이|분석)이\s*나온다\.?$|(?:풀이|해석)된다\.?$|읽힌다\.?$"
 )
-# "…점도", "…에서도": the particle 도 adds to something said before.
-ADDITIVE = re.compile(r"(?:점|것|수|데|적|때|에서|에게|으로|까지|부터|만큼)도\s")
+# "…점도", "…에서도", "삼성전자 역시": adds to something said before.
+ADDITIVE = re.compile(
+    r"(?:점|것|수|데|적|때|에서|에게|으로|까지|부터|만큼)도\s|^\S+\s역시\s"
+)
 # References anywhere in a sentence to something the sentence before named.
 MID_REFERENCE = re.compile(
     r"(?:두|이|같은|해당|그)\s*기간|이\s*같은|그보다|이보다|앞서\s*(?:언급|밝힌|말한)|"
@@ -117,6 +119,11 @@ GENERIC_SUBJECT = re.compile(
     r"^(?:펀드|회사|업체|포럼|행사|보고서|조사|연구진|연구자들|관계자|관계자들|"
     r"단체|협회|위원회|법안|제도|프로그램|서비스|제품|모델)(?:은|는|이|가|에서는)\s"
 )
+# Survey figures whose survey the sentence does not name ("전체 응답자의 52%가 …").
+UNNAMED_SURVEY = re.compile(r"^(?:전체\s*)?응답자(?:의|들의|들은|들이|는|가)?\s")
+_SURVEY = re.compile(r"조사|설문|여론|보고서")
+# An unnamed person ("이 모(30) 씨는") opens a feature's anecdote, not a news account.
+ANONYMOUS_PERSON = re.compile(r"[가-힣]\s?모\s?\(\d{1,2}\)\s?씨")
 
 
 def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) -> bool:
@@ -124,8 +131,9 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
 
     It points back ("이날", "그는", "아울러"), adds to something said before (the
     particle 도 on an argument: "…목표치도 하향조정했다"), continues an argument
-    ("…라는 것이다"), or, given its morphemes, has no subject or topic at all
-    ("…과 비교해도 두 배 이상 많다").
+    ("…라는 것이다"), gives a survey's figures without the survey ("전체 응답자의
+    52%가"), opens an anecdote on an unnamed person ("이 모(30) 씨는"), or, given
+    its morphemes, has no subject or topic at all ("…과 비교해도 두 배 이상 많다").
     """
     text = sentence.strip()
     if (
@@ -136,6 +144,8 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
         or GENERIC_SUBJECT.match(text)
         or SURNAME_TITLE.match(text)
         or SPEAKERLESS_QUOTE.match(text)
+        or ANONYMOUS_PERSON.search(text)
+        or (UNNAMED_SURVEY.match(text) and not _SURVEY.search(text))
     ):
         return True
     if tagged is None:
@@ -146,6 +156,29 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
     return not any(
         p in SUBJECT_PARTICLES or p.endswith(("은", "는")) for p in particles
     )
+
+
+# A bare name opening the sentence as its topic ("투링반은 …").
+_BARE_TOPIC = re.compile(r"^([가-힣A-Za-z][가-힣A-Za-z0-9]{1,9})(?:은|는|이|가)\s")
+# Topics every reader knows without an introduction.
+_KNOWN_TOPICS = frozenset(
+    "한국 미국 중국 일본 유럽 러시아 인도 정부 우리나라 국내 업계 시장 전문가 전문가들 "
+    "투자자 투자자들 소비자 기업들".split()
+)
+
+
+def introduced_earlier(sentence: str, earlier: str, title: str) -> bool:
+    """True when ``sentence`` opens on a bare name ("투링반은") that the article
+    introduced in an earlier sentence (``earlier``) and its headline does not carry:
+    read on its own, the name means nothing. A name with its title ("조성배 교수는")
+    or a descriptor before it introduces itself and does not count."""
+    match = _BARE_TOPIC.match(sentence.strip())
+    if not match:
+        return False
+    word = match.group(1)
+    if word in _KNOWN_TOPICS or len(word) < 2:
+        return False
+    return word in earlier and word not in title
 
 
 # Relative times that only mean something on the day the article appeared.
@@ -392,15 +425,42 @@ def _best_segment(
     scored = []
     for order, (segment, quoted) in enumerate(segments):
         subject, _, rest = segment.partition(", ")
-        if not rest or len(subject.split()) > 2:
+        words = subject.split()
+        if rest and 1 < len(words) <= 4 and _modifies(" ".join(words[:-1]), tokenizer):
+            subject = words[-1]  # "그래픽카드 팔던 엔비디아" → "엔비디아"
+        elif not rest or len(words) > 2:
             subject, rest = "", segment
         elif tokenizer.pos(subject)[0][1] in {"Verb", "Adjective"}:
             subject = subject.split()[-1]  # "앞서가는 삼성SDI" → "삼성SDI"
+        rest = _without_leading_adverbs(rest, tokenizer)
         clauses = len(re.findall(r"[가-힣A-Za-z0-9%]+(?:이|가)\s", segment + " "))
         score = _content_nouns(segment, tokenizer) - 0.75 * order - clauses - quoted
         scored.append((score, -order, subject, rest, order))
     _, _, subject, rest, order = max(scored)
     return subject, rest, order
+
+
+# Adverbs headlines use that the tagger takes for nouns.
+_HEADLINE_ADVERBS = frozenset(
+    "일단 결국 사실상 또 다시 계속 여전히 이제 벌써 당장 끝내 마침내 일제히".split()
+)
+
+
+def _modifies(words: str, tokenizer: Tokenizer) -> bool:
+    """Whether ``words`` hold a verb or adjective: a clause describing the noun
+    after them ("그래픽카드 팔던")."""
+    return any(tag in {"Verb", "Adjective"} for _, tag in tokenizer.pos(words))
+
+
+def _without_leading_adverbs(text: str, tokenizer: Tokenizer) -> str:
+    """``text`` without adverbs at its start ("일단 안도" → "안도")."""
+    words = text.split()
+    while len(words) > 1 and (
+        words[0] in _HEADLINE_ADVERBS
+        or all(tag == "Adverb" for _, tag in tokenizer.pos(words[0]))
+    ):
+        words.pop(0)
+    return " ".join(words)
 
 
 def _noun_phrase(text: str, tokenizer: Tokenizer) -> str:

@@ -149,15 +149,44 @@ def glued_heading(text: str, subjects: set[str]) -> bool:
 
     A word that carries one of the article's recurring subjects after two or more
     other Hangul letters ("개발파네시아는", "상승파네시아는"), or Hangul run into a
-    year ("확보2023년부터"), shows where a heading without punctuation was pasted.
+    year ("확보2023년부터"), shows where a heading without punctuation was pasted;
+    so does a name said twice in a few words with no clause ending between ("…
+    SK하이닉스도 4위 껑충 SK하이닉스의 약진도 …").
     """
     if re.search(r"[가-힣]{2}(?:19|20)\d\d년", text):
+        return True
+    if _repeated_after_heading(text):
         return True
     for word in text.split()[:10]:
         for subject in subjects:
             at = word.find(subject)
             if at >= 2 and re.fullmatch(r"[가-힣]+", word[:at]):
                 return True
+    return False
+
+
+_NAME_WORD = re.compile(
+    r"(?<!\S)([A-Za-z가-힣][A-Za-z0-9가-힣]{1,14}?)(?:의|은|는|이|가|도)\s"
+)
+# What the word before a clause's subject can end in: a clause or list ending
+# ("…늘었고", "…하며", "…와") or a particle.
+_JOINS = tuple("고며서면데자해와과및도의에로를을은는이가만")
+
+
+def _repeated_after_heading(text: str) -> bool:
+    head = text[:80]
+    for match in _NAME_WORD.finditer(head):
+        name, start = match.group(1), match.start(1)
+        first = head.find(name)
+        if len(name) < 4 or first < 0 or first >= start or start - first > 24:
+            continue
+        before = head[:start].split()
+        if not before or before[-1].endswith(_JOINS):
+            continue
+        last = before[-1][-1]
+        if "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 in (4, 8):
+            continue  # an adnominal ("제친 SK하이닉스의"): one clause
+        return True
     return False
 
 
@@ -169,3 +198,17 @@ def recurring_subjects(sentences: list[str]) -> set[str]:
         if match:
             counts[match.group(1)] = counts.get(match.group(1), 0) + 1
     return {name for name, count in counts.items() if count >= 2}
+
+
+# Lines a reader skips over, which introduce nothing: captions, bylines, furniture,
+# and nominal photo lines ("옥천군 다람쥐택시 이용 모습.").
+UNREAD_REASONS = frozenset({"caption", "byline", "contact", "furniture"})
+_PHOTO_LINE = re.compile(r"(?:모습|전경|장면|현장|사진|포즈)(?:이다)?\.?$")
+
+
+def unread(text: str, reason: str | None = None) -> bool:
+    """True when ``text`` is a line readers skip (``reason``: its noise_reason)."""
+    reason = noise_reason(text) if reason is None else reason
+    return reason in UNREAD_REASONS or (
+        reason == "not_declarative" and bool(_PHOTO_LINE.search(text.strip()))
+    )

@@ -39,6 +39,7 @@ CHECK_LABELS = {
     "few_items": "기사 부족",
     "unsourced_number": "원문에 없는 숫자",
     "weak_match": "관심사와 먼 관심 뉴스",
+    "short_lead": "리드 문단 부족",
 }
 HARD_CHECKS = frozenset(
     {"qa_marker", "first_person", "column", "furniture", "repeated", "empty_section"}
@@ -70,6 +71,8 @@ class BriefingText:
     items_wanted: int = 6
     sections_wanted: int = 3
     keywords_wanted: int = 5
+    # The lead tells the day's top stories, one paragraph each.
+    lead_paragraphs_wanted: int = 2
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ def quality_report(briefing: BriefingText) -> list[dict[str, str]]:
     for part, label, text in parts:
         findings += _sentence_findings(part, label, text)
     findings += _repeats(parts)
+    findings += _lead_findings(briefing)
     findings += _section_findings(briefing)
     findings += _item_findings(briefing)
     findings += _keyword_findings(briefing)
@@ -189,6 +193,17 @@ def _repeats(parts: list[tuple[str, str, str]]) -> list[Finding]:
             else:
                 seen[key] = label
     return findings
+
+
+def _lead_findings(briefing: BriefingText) -> list[Finding]:
+    paragraphs = len(_paragraphs(briefing.lead))
+    if paragraphs >= briefing.lead_paragraphs_wanted:
+        return []
+    if not paragraphs:
+        message = "리드가 없습니다. 오늘의 주요 소식을 두세 문단으로 써 주세요."
+        return [Finding("short_lead", "lead", message, severity=HARD)]
+    message = f"리드가 {paragraphs}문단뿐입니다. 다른 주요 소식을 한 문단 더 써 주세요."
+    return [Finding("short_lead", "lead", message)]
 
 
 def _section_findings(briefing: BriefingText) -> list[Finding]:

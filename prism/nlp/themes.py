@@ -147,3 +147,59 @@ def pick_story_sentences(
     while chosen and (chosen[0].dependent if strict else needs_context(chosen[0].text)):
         chosen.pop(0)
     return chosen
+
+
+# An account of what happened ends on a reported event ("…유예했다", "…기록했다",
+# "…집계됐다"); a judgement or a backdrop ("…수밖에 없다", "…드러난다",
+# "…필요하다") is no way to open the day's story.
+_EVENT_ENDING = re.compile(r"(?:했|됐|였|었|았|렸|냈|졌|쳤|왔|켰)다[.”’\"]*$")
+_JUDGEMENT_ENDING = re.compile(
+    r"(?:수밖에\s*없|불가피하|필요하|필수적이|중요하|금물이|드러난|보인|보여진|"
+    r"전망이|예상된|관측된|분석된|평가된|있다는\s*것이|것이)다[.”’\"]*$"
+)
+# Saying is not happening: "…강조했다" reports a view.
+_SPEECH_ENDING = re.compile(
+    r"(?:강조|말|밝|지적|주장|설명|언급|전망|평가|분석|예상|덧붙|답|꼽)\S*다[.”’\"]*$"
+)
+
+
+def opener_value(sentence: StorySentence, focus: set[str]) -> float:
+    """How well a sentence opens a story's lead paragraph: what happened, with
+    the figure that matters, in the story's own words."""
+    value = salience(sentence, focus)
+    text = sentence.text.strip()
+    if _EVENT_ENDING.search(text) and not _SPEECH_ENDING.search(text):
+        value += 0.3
+    if _JUDGEMENT_ENDING.search(text):
+        value -= 0.4
+    return value
+
+
+def opens_story(sentence: StorySentence) -> bool:
+    """Whether a lead paragraph can open on ``sentence``: it stands alone and
+    reports something rather than judging it."""
+    text = sentence.text.strip()
+    return not (
+        sentence.dependent or needs_context(text) or _JUDGEMENT_ENDING.search(text)
+    )
+
+
+def opener_first(
+    chosen: Sequence[StorySentence], focus: set[str]
+) -> list[StorySentence]:
+    """``chosen`` (in reading order) with the best standalone opener first.
+
+    A sentence taken only with the one before it stays behind that one."""
+    chosen = list(chosen)
+    openers = [
+        (index, sentence)
+        for index, sentence in enumerate(chosen)
+        if opens_story(sentence)
+        and not (index + 1 < len(chosen) and chosen[index + 1].dependent)
+    ]
+    if not openers:
+        return chosen
+    index, best = max(
+        openers, key=lambda pair: (opener_value(pair[1], focus), -pair[0])
+    )
+    return [best] + chosen[:index] + chosen[index + 1 :]

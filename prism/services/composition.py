@@ -32,6 +32,8 @@ from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
     SentenceLedger,
     StorySentence,
+    opener_first,
+    opens_story,
     pick_story_sentences,
 )
 from prism.nlp.tokens import Tokenizer, get_tokenizer
@@ -303,7 +305,7 @@ def _lead_and_sections(
             stories, trial, target=target, paragraphs=paragraphs, strict=strict
         )
         sections, notes = _sections(stories, trial, tokenizer, strict=strict)
-        fit = (len(sections) >= wanted and len(lead) >= 2, len(sections), len(lead))
+        fit = _fit(lead, sections, wanted)
         if best is None or fit > best[0]:
             best = (fit, (lead, sections, notes, trial))
         if fit[0]:
@@ -314,7 +316,7 @@ def _lead_and_sections(
             trial = _copy_ledger(ledger)
             sections, notes = _sections(stories, trial, tokenizer, strict=strict)
             lead = _lead(stories, trial, target=2, strict=strict)
-            fit = (len(sections) >= wanted and len(lead) >= 2, len(sections), len(lead))
+            fit = _fit(lead, sections, wanted)
             if fit > best[0]:
                 best = (fit, (lead, sections, notes, trial))
             if fit[0]:
@@ -322,6 +324,17 @@ def _lead_and_sections(
     lead, sections, notes, trial = best[1]
     _adopt(ledger, trial)
     return lead, sections, notes
+
+
+def _fit(lead: list[str], sections: list, wanted: int) -> tuple:
+    """How well a lead and sections fill the briefing: all of it, then a lead at
+    all (a briefing never opens straight on its sections), then the more."""
+    return (
+        len(sections) >= wanted and len(lead) >= 2,
+        bool(lead),
+        len(sections),
+        len(lead),
+    )
 
 
 def _pick(
@@ -375,10 +388,15 @@ def _lead(
             max_quotes=0,
             strict=strict,
         )
-        if len(chosen) < low or not any(story.focus & s.terms for s in chosen):
+        chosen = opener_first(chosen[:high], story.focus)
+        if (
+            len(chosen) < low
+            or not any(story.focus & s.terms for s in chosen)
+            or not (opens_story(chosen[0]) if strict else not chosen[0].dependent)
+        ):
             continue
         _adopt(ledger, trial)
-        lead.append(" ".join(compress(s.text) for s in chosen[:high]))
+        lead.append(" ".join(compress(s.text) for s in chosen))
     return lead
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from prism.conf import prism_settings
 from prism.ingest.kinds import NOT_SELECTED, OPINION
 from prism.models import Article, Briefing, BriefingItem, ReaderType
 from prism.nlp.cache import LRUCache
+from prism.nlp.ranking import STORY_SIMILARITY
 from prism.services.pool import (
     ArticleTerms,
     CandidatePool,
@@ -444,9 +446,16 @@ def _choose(
                 for row in tier:
                     if row in blocked:
                         continue
-                    redundancy = max(
-                        (pool.similarity(row, other) for other, _, _ in chosen),
-                        default=0.0,
+                    # Measured against the same-story threshold: two articles on
+                    # one topic (a series' parts) share few rare words, yet far
+                    # more than unrelated ones do.
+                    redundancy = min(
+                        1.0,
+                        max(
+                            (pool.similarity(row, other) for other, _, _ in chosen),
+                            default=0.0,
+                        )
+                        / STORY_SIMILARITY,
                     )
                     value = lam * score[row] - (1 - lam) * redundancy
                     if value > best_value:
@@ -499,9 +508,21 @@ def _items(
     return items
 
 
+_GLOSS = re.compile(r"\([^()]{1,40}\)")
+_ROLE = re.compile(
+    r"최고\s?(?:경영|재무|기술|운영|투자|전략)\s?책임자|최고경영자|(?:공동\s?)?창업자|창업주"
+)
+
+
 def matched_keywords(article: Article, interests: Mapping[str, float]) -> list[str]:
-    """The reader type's interest keywords that occur in the article, best first."""
-    text = f"{article.headline} {article.body}".lower()
+    """The reader type's interest keywords that occur in the article, best first.
+
+    Glosses in parentheses and people's roles do not count: "량원펑(딥시크
+    창업자)" or "최고경영자" names a person, it does not make the article one about
+    founding or running a company.
+    """
+    text = _GLOSS.sub(" ", f"{article.headline} {article.body}")
+    text = _ROLE.sub(" ", text).lower()
     compact = text.replace(" ", "")
     found = [
         str(keyword)

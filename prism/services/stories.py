@@ -15,8 +15,19 @@ from prism.conf import prism_settings
 from prism.models import Article
 from prism.nlp.cache import LRUCache
 from prism.nlp.keywords import candidates_from_tokens
-from prism.nlp.korean import needs_context, person_names, time_bound
-from prism.nlp.noise import noise_reason, prefix_length
+from prism.nlp.korean import (
+    introduced_earlier,
+    needs_context,
+    person_names,
+    time_bound,
+)
+from prism.nlp.noise import (
+    glued_heading,
+    noise_reason,
+    prefix_length,
+    recurring_subjects,
+    unread,
+)
 from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import StorySentence
 from prism.nlp.tokens import Tokenizer, get_tokenizer, tokenize_with_offsets
@@ -53,11 +64,14 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
         return cached
     tokenizer = tokenizer or get_tokenizer(prism_settings.TOKENIZER)
     title_end = len(article.headline)
+    title = article.headline
     text = f"{article.headline}\n{article.body}"
     tokens = tokenize_with_offsets(tokenizer, text)
     sentences = [s for s in split_sentences(text) if s.start > title_end]
     groups = group_tokens(tokens, [(s.start, s.end) for s in sentences])
     texts, terms, positions, leans = [], [], [], []
+    read: list[str] = []  # what a reader has met before each sentence
+    subjects = recurring_subjects([s.text for s in sentences])
     estimated = bool(getattr(article, "published_at_estimated", False))
     for position, (sentence, sentence_tokens) in enumerate(
         zip(sentences, groups, strict=True)
@@ -65,11 +79,21 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
         if sentence.text.startswith("한편"):
             break  # what follows "한편" is another story (a side note, a wrap-up)
         clean = sentence.text[prefix_length(sentence.text) :].strip()
-        if noise_reason(clean) or time_bound(clean, estimated=estimated):
+        reason = noise_reason(clean) or (
+            "heading_glued" if glued_heading(clean, subjects) else ""
+        )
+        earlier = " ".join(read)
+        if not unread(clean, reason):
+            read.append(clean)
+        if reason or time_bound(clean, estimated=estimated):
             continue
         texts.append(clean)
         tags = [(t.form, t.tag) for t in sentence_tokens]
-        leans.append(needs_context(sentence.text, tags) or needs_context(clean, tags))
+        leans.append(
+            needs_context(sentence.text, tags)
+            or needs_context(clean, tags)
+            or introduced_earlier(clean, earlier, title)
+        )
         terms.append(
             frozenset(
                 t.form.lower()
