@@ -19,13 +19,21 @@ from prism.nlp.korean import (
     concept_phrase,
     drop_attribution,
     headline_heading,
+    introduced_earlier,
     is_first_person,
     leans_on_previous,
     needs_context,
     reported_days,
 )
+from prism.nlp.noise import glued_heading, unread
 from prism.nlp.quality import BriefingText, ItemText, quality_report
-from prism.nlp.themes import SentenceLedger, StorySentence, pick_story_sentences
+from prism.nlp.themes import (
+    SentenceLedger,
+    StorySentence,
+    opener_first,
+    opens_story,
+    pick_story_sentences,
+)
 from prism.nlp.tokens import get_tokenizer
 from prism.services.composition import acceptable_keyword
 from prism.services.selection import (
@@ -149,6 +157,75 @@ def test_people_and_quotes_named_before_need_context(sentence):
     assert needs_context(sentence)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "전체 응답자의 52%가 추가 자금을 인력 고용에 쓰겠다고 답했다.",  # which survey?
+        "응답자들은 물가를 가장 큰 걱정으로 꼽았다.",
+        "부산대를 졸업한 김 모(31) 씨는 일본 취업을 준비하고 있다.",  # an anecdote
+        "한빛전자 역시 지난해 같은 부품을 납품했다.",  # also, after whom?
+    ],
+)
+def test_unnamed_surveys_anecdotes_and_additions_need_context(sentence):
+    assert needs_context(sentence)
+
+
+def test_a_survey_named_in_the_sentence_stands_alone():
+    assert not needs_context(
+        "한국무역협회 설문 조사에서 응답자의 61%가 관세를 가장 큰 위험으로 꼽았다."
+    )
+
+
+def test_a_name_the_article_introduced_earlier_needs_its_introduction():
+    earlier = "서울대에는 천재들이 모이는 특수 교육과정인 누리반이 있다."
+    sentence = "누리반은 설립자의 이름을 딴 것으로 정부의 의지가 담겨 있다."
+    assert introduced_earlier(sentence, earlier, "서울대, AI 몰입교육 확대")
+    # The headline introduces it, or nothing before did: it stands alone.
+    assert not introduced_earlier(sentence, earlier, "누리반, AI 몰입교육 확대")
+    assert not introduced_earlier(sentence, "", "서울대, AI 몰입교육 확대")
+    # A name with its title, or a country everyone knows, introduces itself.
+    assert not introduced_earlier(
+        "한지호 누리반 교수는 정원을 늘려야 한다고 말했다.", earlier, "AI 교육"
+    )
+    assert not introduced_earlier(
+        "중국은 AI 교육을 정규 과정에 넣었다.", "중국 정부가 계획을 냈다.", "AI 교육"
+    )
+
+
+def test_a_summary_does_not_open_on_a_name_introduced_before_it():
+    # The name is introduced by a nominal line a summary cannot use.
+    body = (
+        "전국의 수학 천재들이 모이는 서울대 특수 교육과정 누리반. "
+        "누리반은 설립자의 이름을 딴 것으로 AI 시대를 이끌 인재를 키우겠다는 "
+        "정부의 의지가 담겨 있다고 볼 수 있다. "
+        "전문가들은 대학 정원 규제를 풀어야 AI 인재를 더 키울 수 있다고 말한다. "
+        "서울대는 내년 AI 천재 교육 정원을 200명으로 늘린다. "
+        "교육부는 다음 달 AI 인재 양성 세부 계획을 발표할 예정이다."
+    )
+    summary = ExtractiveSummarizer(min_chars=40, max_chars=200).summarize(
+        "AI 천재 키우는 서울대 특수과정", body
+    )
+    assert len(summary.sentences) == 3
+    assert not summary.sentences[0].text.startswith("누리반은")
+
+
+def test_photo_lines_introduce_nothing():
+    assert unread("옥천군 다람쥐택시 이용 모습.")
+    assert unread("사진=옥천군 제공", "caption")
+    assert not unread("옥천군은 다람쥐택시를 24개 마을로 늘린다고 밝혔다.")
+
+
+def test_a_subheading_run_into_the_sentence_after_it_is_found():
+    # A sub-heading ("…4위 껑충") pasted before the sentence that names its subject.
+    assert glued_heading(
+        "반도체 호황에 한빛전자도 3위 껑충 한빛전자의 약진도 AI 덕분이다.", set()
+    )
+    assert not glued_heading(
+        "한빛전자는 매출이 늘었고 한빛전자의 영업이익도 두 배가 됐다.", set()
+    )
+    assert not glued_heading("엔비디아를 제친 한빛전자의 매출은 30% 늘었다.", set())
+
+
 def test_named_speakers_do_not_need_context():
     assert not needs_context("“지금은 다르다”고 김 지사는 말했다.")
     assert not needs_context("박정우 산업연구원 실장은 수출 둔화를 경고했다.")
@@ -201,6 +278,32 @@ def test_paragraph_sentences_keep_their_antecedent():
     assert sentences[2].text not in texts
 
 
+def _sentence(text: str, position: int, terms: set[str]) -> StorySentence:
+    return StorySentence(text, frozenset(terms), 0, position)
+
+
+def test_a_lead_paragraph_opens_on_what_happened():
+    focus = {"관세", "유예"}
+    chosen = [
+        _sentence(
+            "대통령은 관세와 관련해 유연성이라는 단어를 두 번 썼다.", 2, {"관세"}
+        ),
+        _sentence(
+            "정부는 국채금리가 급등하자 9일 상호관세를 90일 유예했다.",
+            6,
+            {"관세", "유예", "국채"},
+        ),
+        _sentence("물가가 부담스러울 수밖에 없다.", 9, {"물가"}),
+    ]
+    ordered = opener_first(chosen, focus)
+    assert ordered[0] is chosen[1]
+    assert [s.position for s in ordered[1:]] == [2, 9]  # the rest in reading order
+    # A judgement or a sentence leaning back never opens the day's story.
+    assert not opens_story(chosen[2])
+    assert not opens_story(_sentence("이날 주가는 3% 올랐다.", 4, {"주가"}))
+    assert opens_story(chosen[1])
+
+
 def test_first_person_voice_and_attribution_tails():
     assert is_first_person("증시를 보면서 허탈감이 밀려왔다.")
     assert is_first_person("필자는 그 결정에 반대한다.")
@@ -237,6 +340,12 @@ def test_first_person_voice_and_attribution_tails():
         ),
         ("찬성 돌아선 KT…티빙·웨이브 합병 속도", "티빙·웨이브 합병 속도"),
         ("100조 투입…‘제조업 방어막’ 친다", "100조 투입과 제조업 방어막"),
+        # A clause describing the subject, and an adverb, are not the heading.
+        (
+            "“전설의 서막”…부품 팔던 한빛전자, 반도체 정점 찍었다",
+            "한빛전자의 반도체 정점",
+        ),
+        ("한빛 H30 수출길 열렸다…부품업계, 일단 '안도'", "부품업계의 안도"),
         (
             "\"30조 슈퍼 추경해야\" 김동연이 꺼낸 재정원칙 'R.E.D'는?",
             "30조 슈퍼 추경 필요",

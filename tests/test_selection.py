@@ -14,6 +14,7 @@ from prism.services.selection import (
     candidate_pool,
     edition_cutoff,
     edition_window,
+    matched_keywords,
 )
 
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -379,3 +380,18 @@ def test_index_task_after_import(make_article):
     assert all(
         a.index_terms for a in Article.objects.filter(pk__in=[a.pk for a in articles])
     )
+
+
+def test_roles_and_glosses_are_no_interest_match():
+    interests = {"창업": 2.0, "경영": 1.0, "관세": 1.0}
+    person = Article(
+        headline="베이징만 1100명인데…韓 AI 교사 0명",
+        body="특수반은 미래의 량원펑(딥시크 창업자)을 길러낸다. "
+        "화웨이 최고경영자가 직접 강의한다.",
+    )
+    assert matched_keywords(person, interests) == []
+    topic = Article(
+        headline="청년 창업 지원 늘린다",
+        body="정부가 창업 기업의 경영 자금을 지원하고 상호관세 피해도 살핀다.",
+    )
+    assert matched_keywords(topic, interests) == ["창업", "경영", "관세"]
