@@ -9,7 +9,11 @@ import pytest
 from django.utils import timezone
 
 from prism.models import Article, Briefing, BriefingItem, ReaderType
+from prism.nlp.ranking import STORY_SIMILARITY
+from prism.services.pool import CandidatePool, EditionWindow
 from prism.services.selection import (
+    PACKAGE_REDUNDANCY,
+    _redundancy,
     briefing_select,
     candidate_pool,
     edition_cutoff,
@@ -395,3 +399,50 @@ def test_roles_and_glosses_are_no_interest_match():
         body="정부가 창업 기업의 경영 자금을 지원하고 상호관세 피해도 살핀다.",
     )
     assert matched_keywords(topic, interests) == ["창업", "경영", "관세"]
+
+
+def test_parts_of_one_desk_package_count_as_one_topic(make_article):
+    now = timezone.now()
+    stories = [
+        "베이징시는 초중고 전문 교사 1100명을 양성한다. 칭화대 특수반이 천재를 "
+        "키운다. 화웨이 임원이 강의하고 커리큘럼은 정규 과정에 들어갔다.",
+        "조지타운대 보고서는 연구자 90%가 프로젝트 요소로 전문지식을 꼽았다고 전했다. "
+        "추가 자금은 연구원 고용에 쓴다는 응답이 52%였다. 컴퓨팅은 20%였다.",
+        "유럽연합은 반도체 보조금을 늘리고 공장 유치에 나섰다. 독일과 프랑스가 "
+        "세액공제를 확대했고 네덜란드는 장비 수출을 통제한다.",
+    ]
+    parts = [
+        make_article(
+            headline=("베이징 전문교사 1100명", "美 연구자 90% 전문지식")[n],
+            body=stories[n] + " 누리반.",
+            section="경제·금융",
+            published_at=now - dt.timedelta(minutes=30 + 8 * n),
+        )
+        for n in (0, 1)
+    ]
+    other_desk = make_article(
+        headline="유럽 반도체 보조금",
+        body=stories[2] + " 누리반.",
+        section="국제",
+        published_at=now - dt.timedelta(minutes=40),
+    )
+    filler = [
+        make_article(
+            headline=f"시장 기사 {n}",
+            body=f"코스피가 {n}% 올랐다. 외국인이 순매수했다. 환율은 내렸다. " * 5,
+        )
+        for n in range(6)
+    ]
+    window = EditionWindow(start=now - dt.timedelta(days=1), end=now)
+    pool = CandidatePool.build([*parts, other_desk, *filler], window)
+    rows = {a.pk: row for row, a in enumerate(pool.articles)}
+    a, b, c = (rows[x.pk] for x in (*parts, other_desk))
+    # They share a few words, far too few to be one story ...
+    assert 0 < pool.similarity(a, b) < STORY_SIMILARITY * PACKAGE_REDUNDANCY
+    # ... yet published together by one desk they are parts of one package.
+    assert _redundancy(pool, a, b) == PACKAGE_REDUNDANCY
+    # Another desk's article counts only as much as its words do.
+    assert _redundancy(pool, a, c) == pytest.approx(
+        pool.similarity(a, c) / STORY_SIMILARITY
+    )
+    assert _redundancy(pool, a, c) < PACKAGE_REDUNDANCY

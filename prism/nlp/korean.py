@@ -248,7 +248,10 @@ def reports_later_day(text: str, day: int) -> bool:
 
 # A parenthetical that glosses ("(AI)", "(DeepSeek)", "(현지시간)", "(대표 …)").
 _PARENTHETICAL = re.compile(r"\s?\([^()]{1,40}\)")
-_LONE_DAY = re.compile(r"(?:^|(?<!월)\s)\d{1,2}일(?:\s*\(현지\s*시간\))?(?=\s)")
+_LONE_DAY = re.compile(
+    r"(?:^|(?<!월)(?<!이달)(?<!지난달)\s)\d{1,2}일(?!\s*(?:기준|현재))"
+    r"(?:\s*\(현지\s*시간\))?(?=\s)"
+)
 
 
 # What may follow a gloss without a space: a particle, punctuation, a space.
@@ -257,9 +260,16 @@ _AFTER_GLOSS = re.compile(
 )
 
 
+# A currency conversion ("20억 달러(약 3조 원)") is a figure, not a gloss.
+_CONVERSION = re.compile(r"\d[^()]*(?:원|달러|엔|위안|유로)\s?\)$")
+
+
 def _without_gloss(match: re.Match[str]) -> str:
-    """A gloss leaves a space between words ("어제(20일)서울" → "어제 서울") but
-    none before a particle ("딥시크(DeepSeek)가" → "딥시크가", "2018년(…)부터")."""
+    """A currency conversion stays; a gloss leaves a space between words
+    ("어제(20일)서울" → "어제 서울") but none before a particle
+    ("딥시크(DeepSeek)가" → "딥시크가", "2018년(…)부터")."""
+    if _CONVERSION.search(match.group(0)):
+        return match.group(0)  # a won figure the sentence may go on to compare
     after = match.string[match.end() : match.end() + 3]
     return "" if not after or _AFTER_GLOSS.match(after) else " "
 

@@ -446,16 +446,9 @@ def _choose(
                 for row in tier:
                     if row in blocked:
                         continue
-                    # Measured against the same-story threshold: two articles on
-                    # one topic (a series' parts) share few rare words, yet far
-                    # more than unrelated ones do.
-                    redundancy = min(
-                        1.0,
-                        max(
-                            (pool.similarity(row, other) for other, _, _ in chosen),
-                            default=0.0,
-                        )
-                        / STORY_SIMILARITY,
+                    redundancy = max(
+                        (_redundancy(pool, row, other) for other, _, _ in chosen),
+                        default=0.0,
                     )
                     value = lam * score[row] - (1 - lam) * redundancy
                     if value > best_value:
@@ -469,6 +462,37 @@ def _choose(
             blocked.add(best)
             blocked.update(pool.neighbors[best])
     return chosen
+
+
+# A desk's package (a series' parts, published together in one section) counts
+# as this redundant, like one topic: a briefing takes one or two of its parts.
+PACKAGE_MINUTES = 20
+PACKAGE_REDUNDANCY = 0.6
+PACKAGE_MIN_SIMILARITY = 0.03  # they share at least a few rare words
+
+
+def _redundancy(pool: CandidatePool, row: int, other: int) -> float:
+    """How much ``row`` repeats ``other``, in [0, 1].
+
+    Similarity is measured against the same-story threshold: two articles on one
+    topic share few rare words, yet far more than unrelated ones do.
+    """
+    similarity = pool.similarity(row, other)
+    value = min(1.0, similarity / STORY_SIMILARITY)
+    a, b = pool.articles[row], pool.articles[other]
+    if (
+        similarity >= PACKAGE_MIN_SIMILARITY
+        and a.source == b.source
+        and a.section
+        and a.section == b.section
+        and a.published_at
+        and b.published_at
+        and not getattr(a, "published_at_estimated", False)
+        and abs((a.published_at - b.published_at).total_seconds())
+        <= PACKAGE_MINUTES * 60
+    ):
+        value = max(value, PACKAGE_REDUNDANCY)
+    return value
 
 
 def _items(
