@@ -302,6 +302,13 @@ def test_a_lead_paragraph_opens_on_what_happened():
     assert not opens_story(chosen[2])
     assert not opens_story(_sentence("이날 주가는 3% 올랐다.", 4, {"주가"}))
     assert opens_story(chosen[1])
+    # Last week's backdrop gives way to the day's event in an article of the 15th.
+    backdrop = _sentence(
+        "정부는 4일 관세를 올렸다가 9일 상호관세를 90일 유예했다.", 1, {"관세", "유예"}
+    )
+    today = _sentence("정부는 14일 반도체 관세 유예를 끝냈다.", 5, {"관세", "유예"})
+    assert opener_first([backdrop, today], focus, day=15)[0] is today
+    assert opener_first([backdrop, today], focus)[0] is backdrop
 
 
 def test_first_person_voice_and_attribution_tails():

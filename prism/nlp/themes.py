@@ -15,7 +15,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from prism.nlp.korean import is_first_person, leans_on_previous, needs_context
+from prism.nlp.korean import (
+    is_first_person,
+    leans_on_previous,
+    needs_context,
+    reported_days,
+)
 
 SIMILAR_SENTENCE = 0.5  # noun-set Jaccard at which two sentences say the same
 LONG_SENTENCE = 170  # characters; longer ones read heavily in a paragraph
@@ -164,11 +169,22 @@ def pick_story_sentences(
     return chosen
 
 
-def opener_value(sentence: StorySentence, focus: set[str]) -> float:
+# Days before the article's own date after which an event is backdrop.
+BACKDROP_DAYS = 3
+
+
+def opener_value(
+    sentence: StorySentence, focus: set[str], day: int | None = None
+) -> float:
     """How well a sentence opens a story's lead paragraph: what happened, with
-    the figure that matters, in the story's own words."""
+    the figure that matters, in the story's own words. Given the ``day`` of the
+    month the article appeared, a sentence telling only of days a week before
+    ("이달 4일 … 9일 …유예했다" in an article of the 14th) is backdrop."""
     value = salience(sentence, focus)
     text = sentence.text.strip()
+    days = reported_days(text)
+    if day and days and max(days) <= day - BACKDROP_DAYS:
+        value -= 0.5
     if _EVENT_ENDING.search(text) and not _SPEECH_ENDING.search(text):
         value += 0.3
     if _JUDGEMENT_ENDING.search(text):
@@ -186,7 +202,7 @@ def opens_story(sentence: StorySentence) -> bool:
 
 
 def opener_first(
-    chosen: Sequence[StorySentence], focus: set[str]
+    chosen: Sequence[StorySentence], focus: set[str], day: int | None = None
 ) -> list[StorySentence]:
     """``chosen`` (in reading order) with the best standalone opener first.
 
@@ -201,6 +217,6 @@ def opener_first(
     if not openers:
         return chosen
     index, best = max(
-        openers, key=lambda pair: (opener_value(pair[1], focus), -pair[0])
+        openers, key=lambda pair: (opener_value(pair[1], focus, day), -pair[0])
     )
     return [best] + chosen[:index] + chosen[index + 1 :]

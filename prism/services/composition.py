@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from prism.conf import prism_settings
 from prism.models import Article, ReaderType
 from prism.nlp.headings import theme_heading
@@ -388,7 +390,7 @@ def _lead(
             max_quotes=0,
             strict=strict,
         )
-        chosen = opener_first(chosen[:high], story.focus)
+        chosen = opener_first(chosen[:high], story.focus, _day(story.item.article))
         if (
             len(chosen) < low
             or not any(story.focus & s.terms for s in chosen)
@@ -398,6 +400,13 @@ def _lead(
         _adopt(ledger, trial)
         lead.append(" ".join(compress(s.text) for s in chosen))
     return lead
+
+
+def _day(article: Article) -> int | None:
+    """The day of the month ``article`` appeared (local time), if it is dated."""
+    if not article.published_at or getattr(article, "published_at_estimated", False):
+        return None
+    return timezone.localtime(article.published_at).day
 
 
 def _copy_ledger(ledger: SentenceLedger) -> SentenceLedger:
