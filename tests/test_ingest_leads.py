@@ -72,6 +72,8 @@ def test_long_first_sentence_is_cut_at_a_word_boundary():
         ),
         ("오픈AI가 투자 유치에 나섰다", "오픈AI, 투자 유치에 나서"),
         ("수출이 석 달째 늘고 있다", "수출, 석 달째 늘고 있다"),
+        ("한빛전자가 TV 사업 철수를 검토하고 있다", "한빛전자, TV 사업 철수를 검토"),
+        ("두 회사의 합병이 무산될 것으로 전망된다", "두 회사의 합병, 무산 전망"),
         # The first subject sits in a clause: the sentence keeps its particles.
         (
             "딥시크가 선보인 AI를 둘러싼 각국의 견제가 거세졌다",

@@ -33,8 +33,14 @@ def _shorten(text: str, limit: int) -> str:
 _SUBJECT = re.compile(r"^((?:\S+\s){0,4}?\S{2,}?)(?:이|가|은|는)\s(?=\S)")
 _LATER_SUBJECT = re.compile(r"[가-힣A-Za-z0-9](?:이|가)\s")
 # Sentence endings and their headline form: "가세했다" → "가세", "들어섰다" →
-# "들어서", "모습이다" → "모습". Other endings stay as they are.
+# "들어서", "모습이다" → "모습", "검토하고 있다" → "검토". Other endings stay.
 _HEADLINE_ENDINGS = (
+    # "무산될 것으로 전망된다" → "무산 전망", "급부상하고 있다" → "급부상".
+    (
+        re.compile(r"(?<=[가-힣]{2})(?:될|할|하게\s될)\s것으로\s(전망|예상|관측)된다$"),
+        r" \1",
+    ),
+    (re.compile(r"(?<=[가-힣]{2})(?:하고|되고)\s있다$"), ""),
     (re.compile(r"(?<=[가-힣]{2})(?:했다|하였다|한다|됐다|되었다|된다)$"), ""),
     (re.compile(r"(?<=[가-힣])(?:섰다)$"), "서"),
     (re.compile(r"(?<=[가-힣]{2})(?:이다|였다)$"), ""),
