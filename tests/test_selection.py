@@ -19,6 +19,7 @@ from prism.services.selection import (
     edition_cutoff,
     edition_window,
     matched_keywords,
+    same_package,
 )
 
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -446,3 +447,20 @@ def test_parts_of_one_desk_package_count_as_one_topic(make_article):
         pool.similarity(a, c) / STORY_SIMILARITY
     )
     assert _redundancy(pool, a, c) < PACKAGE_REDUNDANCY
+
+
+def test_same_package_needs_one_desk_and_one_moment():
+    now = timezone.now()
+
+    def article(pk, minutes, **fields):
+        values = {"source": "서울경제", "section": "경제·금융"} | fields
+        return Article(
+            pk=pk, published_at=now - dt.timedelta(minutes=minutes), **values
+        )
+
+    assert same_package(article(1, 30), article(2, 42))
+    assert not same_package(article(1, 30), article(2, 80))  # an hour apart
+    assert not same_package(article(1, 30), article(2, 35, section="국제"))
+    assert not same_package(article(1, 30), article(2, 35, source="이데일리"))
+    assert not same_package(article(1, 30), article(2, 35, published_at_estimated=True))
+    assert not same_package(article(1, 30), article(1, 30))  # itself

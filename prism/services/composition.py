@@ -48,7 +48,7 @@ from prism.services.briefing_keywords import (
     reader_type_words,
     story_keywords,
 )
-from prism.services.selection import Selection, is_index_term
+from prism.services.selection import Selection, is_index_term, same_package
 from prism.services.stories import (
     ArticleText,
     Story,
@@ -435,9 +435,16 @@ def _sections(
     low, high = SECTION_SENTENCES
     wanted = int(prism_settings.SECTIONS_PER_BRIEFING)
     picked: dict[int, list[StorySentence]] = {}
-    for minimum in (low, 2):
+    # Two parts of one desk package would tell one topic twice: a second part
+    # gets a section only when nothing else can fill it.
+    for minimum, packages in ((low, False), (2, False), (low, True), (2, True)):
         for index, story in enumerate(stories):
             if len(picked) >= wanted or index in picked:
+                continue
+            if not packages and any(
+                same_package(story.item.article, stories[other].item.article)
+                for other in picked
+            ):
                 continue
             trial = _copy_ledger(ledger)
             chosen = _pick(story, trial, count=SECTION_TARGET, strict=strict)

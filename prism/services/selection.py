@@ -479,20 +479,28 @@ def _redundancy(pool: CandidatePool, row: int, other: int) -> float:
     """
     similarity = pool.similarity(row, other)
     value = min(1.0, similarity / STORY_SIMILARITY)
-    a, b = pool.articles[row], pool.articles[other]
-    if (
-        similarity >= PACKAGE_MIN_SIMILARITY
+    if similarity >= PACKAGE_MIN_SIMILARITY and same_package(
+        pool.articles[row], pool.articles[other]
+    ):
+        value = max(value, PACKAGE_REDUNDANCY)
+    return value
+
+
+def same_package(a: Article, b: Article) -> bool:
+    """Whether two dated articles came out together from one desk: same source and
+    section, published within ``PACKAGE_MINUTES`` (a series' parts, a page)."""
+    return bool(
+        a.pk != b.pk
         and a.source == b.source
         and a.section
         and a.section == b.section
         and a.published_at
         and b.published_at
         and not getattr(a, "published_at_estimated", False)
+        and not getattr(b, "published_at_estimated", False)
         and abs((a.published_at - b.published_at).total_seconds())
         <= PACKAGE_MINUTES * 60
-    ):
-        value = max(value, PACKAGE_REDUNDANCY)
-    return value
+    )
 
 
 def _items(
