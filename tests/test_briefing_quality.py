@@ -32,6 +32,7 @@ from prism.nlp.themes import (
     StorySentence,
     opener_first,
     opens_story,
+    pick_closer,
     pick_story_sentences,
 )
 from prism.nlp.tokens import get_tokenizer
@@ -164,6 +165,7 @@ def test_people_and_quotes_named_before_need_context(sentence):
         "응답자들은 물가를 가장 큰 걱정으로 꼽았다.",
         "부산대를 졸업한 김 모(31) 씨는 일본 취업을 준비하고 있다.",  # an anecdote
         "한빛전자 역시 지난해 같은 부품을 납품했다.",  # also, after whom?
+        "매출이 60.8%나 올랐지만 가격이 반등한 영향이다.",  # whose sales?
     ],
 )
 def test_unnamed_surveys_anecdotes_and_additions_need_context(sentence):
@@ -311,6 +313,34 @@ def test_a_lead_paragraph_opens_on_what_happened():
     assert opener_first([backdrop, today], focus)[0] is backdrop
 
 
+def test_a_lead_paragraph_closes_on_what_the_story_means_here():
+    chosen = [
+        _sentence("프랑스가 AI 인프라에 160조 원을 투자한다.", 0, {"프랑스", "투자"})
+    ]
+    rest = [
+        _sentence("마크롱 대통령이 정상회의를 열었다.", 3, {"마크롱", "정상회의"}),
+        _sentence(
+            "업계는 국내 반도체 기업이 핵심 파트너로 참여할 가능성을 점친다.",
+            5,
+            {"반도체", "파트너"},
+        ),
+    ]
+    ledger = SentenceLedger()
+    closer = pick_closer([*chosen, *rest], chosen, ledger, focus={"투자"})
+    assert closer is rest[1]
+    assert ledger.repeats(closer.text, closer.terms)  # recorded: never used twice
+    # Without an outlook for Korea or the reader's interests there is no closer.
+    assert pick_closer([*chosen, rest[0]], chosen, SentenceLedger()) is None
+    # The reader's own interest keywords make one.
+    founder = _sentence(
+        "스타트업에는 경량 모델이 비용을 줄일 대안이 될 수 있다.", 7, {"모델"}
+    )
+    assert (
+        pick_closer([*chosen, founder], chosen, SentenceLedger(), words=["스타트업"])
+        is founder
+    )
+
+
 def test_first_person_voice_and_attribution_tails():
     assert is_first_person("증시를 보면서 허탈감이 밀려왔다.")
     assert is_first_person("필자는 그 결정에 반대한다.")
@@ -434,11 +464,11 @@ def test_quality_report_checks():
 def test_report_flags_a_figure_no_source_has():
     report = quality_report(
         BriefingText(
-            lead="매출은 9999조 원으로 늘었다. 영업이익은 12% 늘었다.",
+            lead="한빛전자 매출은 9999조 원으로 늘었다. 영업이익도 12% 늘었다.",
             sections=[],
             items=[],
             keywords=[],
-            sources=["영업이익은 12% 늘었다."],
+            sources=["한빛전자 영업이익은 12% 늘었다."],
             sections_wanted=0,
             items_wanted=0,
             keywords_wanted=0,

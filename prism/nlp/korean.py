@@ -114,10 +114,12 @@ SPEAKERLESS_QUOTE = re.compile(
     r"^[“\"][^”\"]+[”\"](?:라며|며|고|라고)?\s*(?:말했다|밝혔다|"
     r"강조했다|덧붙였다|설명했다|지적했다|주장했다)?\.?$"
 )
-# A bare generic subject ("펀드는", "회사는") refers to one named before.
+# A bare generic subject ("펀드는", "회사는", "매출이") refers to one named before.
 GENERIC_SUBJECT = re.compile(
     r"^(?:펀드|회사|업체|포럼|행사|보고서|조사|연구진|연구자들|관계자|관계자들|"
-    r"단체|협회|위원회|법안|제도|프로그램|서비스|제품|모델)(?:은|는|이|가|에서는)\s"
+    r"단체|협회|위원회|법안|제도|프로그램|서비스|제품|모델|"
+    # A company's figure without the company ("매출이 60.8%나 올랐지만 …").
+    r"매출|매출액|영업이익|순이익|주가|점유율|실적|시가총액)(?:은|는|이|가|에서는)\s"
 )
 # Survey figures whose survey the sentence does not name ("전체 응답자의 52%가 …").
 UNNAMED_SURVEY = re.compile(r"^(?:전체\s*)?응답자(?:의|들의|들은|들이|는|가)?\s")

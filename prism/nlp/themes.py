@@ -220,3 +220,50 @@ def opener_first(
         openers, key=lambda pair: (opener_value(pair[1], focus, day), -pair[0])
     )
     return [best] + chosen[:index] + chosen[index + 1 :]
+
+
+# What a story means for the reader: an outlook or a consequence for Korea, its
+# firms or the reader's own concerns ("…국내 반도체 기업이 … 핵심 파트너로 참여할
+# 가능성을 점치는 분위기다").
+_OUTLOOK = re.compile(
+    r"전망|가능성|시사|우려|기대|관측|예상|영향|수혜|타격|부담|대안|과제|숙제|기회"
+)
+_HOME = re.compile(r"국내|한국|우리나라|韓|우리\s?(?:기업|경제|산업)")
+
+
+def pick_closer(
+    sentences: Sequence[StorySentence],
+    chosen: Sequence[StorySentence],
+    ledger: SentenceLedger,
+    *,
+    words: Sequence[str] = (),
+    focus: set[str] = frozenset(),
+    accept: Callable[[StorySentence], bool] | None = None,
+) -> StorySentence | None:
+    """The story's sentence that says what it means here, to close a lead
+    paragraph: an outlook or consequence for Korea or for the reader's
+    ``words`` (their interest keywords). ``None`` when the story has none left.
+    The sentence is recorded in ``ledger``."""
+    taken = set(chosen)
+    lowered = [w.lower() for w in words if w]
+    best, best_value = None, 0.0
+    for sentence in sentences:
+        text = sentence.text
+        if (
+            sentence in taken
+            or sentence.dependent
+            or needs_context(text)
+            or QUOTATION.search(text)
+            or is_first_person(text)
+            or not _OUTLOOK.search(text)
+            or not (_HOME.search(text) or any(w in text.lower() for w in lowered))
+            or (accept is not None and not accept(sentence))
+            or ledger.repeats(text, sentence.terms)
+        ):
+            continue
+        value = salience(sentence, focus) + 0.01
+        if value > best_value:
+            best, best_value = sentence, value
+    if best is not None:
+        ledger.add(best.text, best.terms)
+    return best

@@ -36,6 +36,7 @@ from prism.nlp.themes import (
     StorySentence,
     opener_first,
     opens_story,
+    pick_closer,
     pick_story_sentences,
 )
 from prism.nlp.tokens import Tokenizer, get_tokenizer
@@ -391,6 +392,18 @@ def _lead(
             strict=strict,
         )
         chosen = opener_first(chosen[:high], story.focus, _day(story.item.article))
+        if chosen and len(chosen) < high:
+            # It closes on what the story means for Korea or for this reader.
+            closer = pick_closer(
+                story.sentences,
+                chosen,
+                trial,
+                words=story.item.matched_keywords,
+                focus=story.focus,
+                accept=_lead_sentence,
+            )
+            if closer is not None:
+                chosen.append(closer)
         if (
             len(chosen) < low
             or not any(story.focus & s.terms for s in chosen)
