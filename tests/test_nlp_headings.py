@@ -116,6 +116,11 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
         ("한국은행이 16일 기준금리를 동결했다.", "한국은행이 기준금리를 동결했다."),
         ("정부는 3월 12일 대책을 발표했다.", "정부는 3월 12일 대책을 발표했다."),
         ("값이 2일에는 오르고 5일에는 내렸다.", "값이 2일에는 오르고 5일에는 내렸다."),
+        # A reference date ("이달 8일 기준") is part of the figure.
+        ("이달 8일 기준 보관액은 20억 달러다.", "이달 8일 기준 보관액은 20억 달러다."),
+        # A won conversion is a figure the sentence may compare, not a gloss.
+        ("보관액은 20억 달러(약 2조 9000억 원)로 5690억 원 줄었다.",
+         "보관액은 20억 달러(약 2조 9000억 원)로 5690억 원 줄었다."),
         # An announcement's tail goes.
         ("카카오는 새 요금제를 출시한다고 밝혔다.", "카카오는 새 요금제를 출시한다."),
     ],

@@ -251,7 +251,7 @@ def reports_later_day(text: str, day: int) -> bool:
 # A parenthetical that glosses ("(AI)", "(DeepSeek)", "(현지시간)", "(대표 …)").
 _PARENTHETICAL = re.compile(r"\s?\([^()]{1,40}\)")
 _LONE_DAY = re.compile(
-    r"(?:^|(?<!월)(?<!이달)(?<!지난달)\s)\d{1,2}일(?!\s*(?:기준|현재))"
+    r"(?:^|(?<!월)(?<!이달)(?<!지난달)\s)\d{1,2}일(?!\s*(?:기준|현재)(?![가-힣]))"
     r"(?:\s*\(현지\s*시간\))?(?=\s)"
 )
 
