@@ -166,6 +166,7 @@ def test_people_and_quotes_named_before_need_context(sentence):
         "부산대를 졸업한 김 모(31) 씨는 일본 취업을 준비하고 있다.",  # an anecdote
         "한빛전자 역시 지난해 같은 부품을 납품했다.",  # also, after whom?
         "매출이 60.8%나 올랐지만 가격이 반등한 영향이다.",  # whose sales?
+        "이번 조사에서 위탁 생산만 하는 업체는 제외됐다.",  # which survey?
     ],
 )
 def test_unnamed_surveys_anecdotes_and_additions_need_context(sentence):

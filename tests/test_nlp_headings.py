@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prism.nlp.headings import THEME_MAX_CHARS, story_trend, theme_heading
-from prism.nlp.korean import compress
+from prism.nlp.korean import compress, without_this_day
 from prism.nlp.tokens import get_tokenizer
 
 
@@ -149,3 +149,12 @@ def test_item_headlines_lose_the_web_desks_tags():
     )
     assert display_headline("[단독] 카카오, 새 요금제") == "카카오, 새 요금제"
     assert display_headline("[여명]") == "[여명]"  # nothing else to show
+
+
+def test_this_day_inside_a_paragraph_sentence_goes():
+    assert (
+        without_this_day("조사는 8~11일 실시해 이날 발표됐다. 응답자의 75%가 답했다.")
+        == "조사는 8~11일 실시해 발표됐다. 응답자의 75%가 답했다."
+    )
+    # An opening "이날" is a back-reference: the sentence comes only after its date.
+    assert without_this_day("이날 주가는 3% 올랐다.") == "이날 주가는 3% 올랐다."

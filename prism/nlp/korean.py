@@ -102,7 +102,7 @@ ADDITIVE = re.compile(
 # References anywhere in a sentence to something the sentence before named.
 MID_REFERENCE = re.compile(
     r"(?:두|이|같은|해당|그)\s*기간|이\s*같은|그보다|이보다|앞서\s*(?:언급|밝힌|말한)|"
-    r"이번\s*(?:수상|조치|결정|발표|사태)"
+    r"이번\s*(?:수상|조치|결정|발표|사태|조사|보고서|회의|협상|행사|대회)"
 )
 # A surname and a title alone ("장 실장은", "김 대표는") name someone introduced
 # before; so does a quotation whose speaker is left for the sentence before.
@@ -291,6 +291,16 @@ def compress(sentence: str) -> str:
     if len(days) == 1 and _LONE_DAY.search(text):
         text = _LONE_DAY.sub(" ", text, count=1)
     return drop_attribution(" ".join(text.split()))
+
+
+_THIS_DAY = re.compile(r"(?<=\S)\s이날(?:\s*\(현지\s*시간\))?(?=\s)")
+
+
+def without_this_day(sentence: str) -> str:
+    """``sentence`` without an "이날" inside it ("…실시해 이날 발표한 여론조사" →
+    "…실시해 발표한 여론조사"): away from its article, "that day" points at no date.
+    An opening "이날" is a back-reference and stays (see ``leans_on_previous``)."""
+    return _THIS_DAY.sub("", sentence)
 
 
 # ---------------------------------------------------------------- first person

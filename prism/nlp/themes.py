@@ -32,8 +32,10 @@ QUOTATION = re.compile(r"[“”\"]")
 # "…집계됐다"); a judgement or a backdrop ("…수밖에 없다", "…드러난다",
 # "…필요하다") is no way to open the day's story.
 _EVENT_ENDING = re.compile(r"(?:했|됐|였|었|았|렸|냈|졌|쳤|왔|켰)다[.”’\"]*$")
+_VERDICT = r"수밖에\s*없|불가피하|필요하|필수적이|중요하|금물이"
+_VERDICT_ENDING = re.compile(rf"(?:{_VERDICT})다[.”’\"]*$")
 _JUDGEMENT_ENDING = re.compile(
-    r"(?:수밖에\s*없|불가피하|필요하|필수적이|중요하|금물이|드러난|보인|보여진|"
+    rf"(?:{_VERDICT}|드러난|보인|보여진|"
     r"전망이|예상된|관측된|분석된|평가된|있다는\s*것이|것이)다[.”’\"]*$"
 )
 # Saying is not happening: "…강조했다" reports a view.
@@ -95,7 +97,7 @@ def salience(sentence: StorySentence, focus: set[str]) -> float:
         value *= 0.4  # a bare quotation needs its speaker
     elif QUOTATION.search(sentence.text):
         value *= 0.55  # a paragraph states facts; quotes colour them at most
-    if _JUDGEMENT_ENDING.search(sentence.text.strip()):
+    if _VERDICT_ENDING.search(sentence.text.strip()):
         value *= 0.6  # a paragraph reports; the article's verdicts colour it at most
     if len(sentence.text) > TOO_LONG_SENTENCE:
         value *= 0.4

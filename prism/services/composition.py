@@ -29,6 +29,7 @@ from prism.nlp.korean import (
     bare_noun_heading,
     compress,
     headline_heading,
+    without_this_day,
 )
 from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
@@ -273,12 +274,19 @@ def _compose_items(
 LEAD_MAX_SENTENCE = 200
 
 
+# A backdrop the article goes on to contrast ("그간 … 단골 기업들은 … 삼성전자였다",
+# then "하지만 … 달라졌다"): no way to tell the day's story.
+_BACKDROP_OPENING = re.compile(r"^(?:그간|그동안|한때|과거(?:에는)?|당초|애초)\s")
+
+
 def _lead_sentence(sentence: StorySentence) -> bool:
-    """Lead sentences state facts in a few words: no quotations, nothing long, and
-    no "이날" (a lead tells no dates, so "that day" would point at nothing)."""
+    """Lead sentences state facts in a few words: no quotations, nothing long, no
+    backdrop set up for a contrast, and no "이날" (a lead tells no dates, so "that
+    day" would point at nothing)."""
     return (
         not re.search(r"[“”\"]", sentence.text)
         and "이날" not in sentence.text
+        and not _BACKDROP_OPENING.match(sentence.text)
         and len(sentence.text) <= LEAD_MAX_SENTENCE
     )
 
@@ -471,7 +479,7 @@ def _sections(
             notes.append(
                 f"{position}번째 주제 문단은 보탤 문장이 {len(chosen)}개뿐입니다."
             )
-        body = " ".join(s.text for s in chosen[:high])
+        body = " ".join(without_this_day(s.text) for s in chosen[:high])
         sections.append(
             ComposedSection(
                 position=position,
