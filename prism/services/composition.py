@@ -382,8 +382,11 @@ def _lead(
     Stories go in rank order (interest items first); each paragraph is two to four
     of its own sentences that its 핵심 요약 does not have, told shorter (glosses in
     parentheses, a lone date and an announcement tail dropped:
-    ``prism.nlp.korean.compress``). A story with too little left to say gives its
-    place to the next.
+    ``prism.nlp.korean.compress``). It opens on what happened (``opener_first``:
+    a reported event, not a verdict or last week's backdrop) and, where the story
+    says it, closes on what it means for Korea or this reader (``pick_closer``).
+    A story with too little left to say, or nothing to open on, gives its place to
+    the next.
     """
     low, high = LEAD_SENTENCES
     lead: list[str] = []
