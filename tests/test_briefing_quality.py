@@ -27,6 +27,7 @@ from prism.nlp.korean import (
 )
 from prism.nlp.noise import glued_heading, unread
 from prism.nlp.quality import BriefingText, ItemText, quality_report
+from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
     SentenceLedger,
     StorySentence,
@@ -699,6 +700,13 @@ def test_briefings_from_the_real_dumps(db):
         assert briefing.sections.count() == 3
         assert all(section.body for section in briefing.sections.all())
         assert "Q." not in briefing.lead
+        # A lead of at least one paragraph, none opening on a sentence that leans
+        # on one the reader never saw.
+        paragraphs = [p for p in briefing.lead.splitlines() if p.strip()]
+        assert paragraphs, briefing
+        assert not any(needs_context(split_sentences(p)[0].text) for p in paragraphs), (
+            briefing.lead
+        )
         sets.append({i.article_id for i in items})
     assert mean_pairwise_overlap(sets) <= 0.5
     assert "품질 점검" in out.getvalue()
