@@ -174,6 +174,8 @@ _JOINS = tuple("고며서면데자해와과및도의에로를을은는이가만"
 
 
 def _repeated_after_heading(text: str) -> bool:
+    """A name (four letters or more) said again within a few words of its start,
+    the word before the second one ending no clause: a headline pasted in front."""
     head = text[:80]
     for match in _NAME_WORD.finditer(head):
         name, start = match.group(1), match.start(1)
