@@ -249,7 +249,7 @@ def reports_later_day(text: str, day: int) -> bool:
 # ------------------------------------------------------------- compression
 
 # A parenthetical that glosses ("(AI)", "(DeepSeek)", "(현지시간)", "(대표 …)").
-_PARENTHETICAL = re.compile(r"\s?\([^()]{1,40}\)")
+PARENTHETICAL = re.compile(r"\s?\([^()]{1,40}\)")
 _LONE_DAY = re.compile(
     r"(?:^|(?<!월)(?<!이달)(?<!지난달)\s)\d{1,2}일(?!\s*(?:기준|현재)(?![가-힣]))"
     r"(?:\s*\(현지\s*시간\))?(?=\s)"
@@ -284,7 +284,7 @@ def compress(sentence: str) -> str:
     the article. A source ("에버코어ISI에 따르면") stays: without it a firm's
     estimate would read as the paper's own fact.
     """
-    text = _PARENTHETICAL.sub(_without_gloss, sentence.strip())
+    text = PARENTHETICAL.sub(_without_gloss, sentence.strip())
     # The one day a sentence names goes too ("골드만삭스가 14일 … 내렸다"): a lead
     # tells the story, not its date; two days (a before and an after) stay.
     days = list(_DAY.finditer(text))

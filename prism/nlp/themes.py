@@ -248,7 +248,7 @@ def pick_closer(
     The sentence is recorded in ``ledger``."""
     taken = set(chosen)
     lowered = [w.lower() for w in words if w]
-    best, best_value = None, 0.0
+    best, best_value = None, -math.inf
     for sentence in sentences:
         text = sentence.text
         if (
@@ -263,7 +263,7 @@ def pick_closer(
             or ledger.repeats(text, sentence.terms)
         ):
             continue
-        value = salience(sentence, focus) + 0.01
+        value = salience(sentence, focus)
         if value > best_value:
             best, best_value = sentence, value
     if best is not None:

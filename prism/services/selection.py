@@ -29,6 +29,7 @@ from prism.conf import prism_settings
 from prism.ingest.kinds import NOT_SELECTED, OPINION
 from prism.models import Article, Briefing, BriefingItem, ReaderType
 from prism.nlp.cache import LRUCache
+from prism.nlp.korean import PARENTHETICAL
 from prism.nlp.ranking import STORY_SIMILARITY
 from prism.services.pool import (
     ArticleTerms,
@@ -540,7 +541,6 @@ def _items(
     return items
 
 
-_GLOSS = re.compile(r"\([^()]{1,40}\)")
 _ROLE = re.compile(
     r"최고\s?(?:경영|재무|기술|운영|투자|전략)\s?책임자|최고경영자|(?:공동\s?)?창업자|창업주"
 )
@@ -553,7 +553,7 @@ def matched_keywords(article: Article, interests: Mapping[str, float]) -> list[s
     창업자)" or "최고경영자" names a person, it does not make the article one about
     founding or running a company.
     """
-    text = _GLOSS.sub(" ", f"{article.headline} {article.body}")
+    text = PARENTHETICAL.sub(" ", f"{article.headline} {article.body}")
     text = _ROLE.sub(" ", text).lower()
     compact = text.replace(" ", "")
     found = [
