@@ -18,12 +18,14 @@ from prism.nlp.korean import (
     bare_noun_heading,
     concept_phrase,
     drop_attribution,
+    has_this_day,
     headline_heading,
     introduced_earlier,
     is_first_person,
     leans_on_previous,
     needs_context,
     reported_days,
+    restate,
 )
 from prism.nlp.noise import glued_heading, unread
 from prism.nlp.quality import BriefingText, ItemText, quality_report
@@ -172,6 +174,64 @@ def test_people_and_quotes_named_before_need_context(sentence):
 )
 def test_unnamed_surveys_anecdotes_and_additions_need_context(sentence):
     assert needs_context(sentence)
+
+
+def test_a_contrast_whose_other_side_is_unnamed_needs_context():
+    # What needs the careful approach? The sentence before said: semiconductors.
+    assert needs_context("협상용이 될 상호관세와 달리 정교한 접근이 필수적이다.")
+    assert not needs_context("미국과 달리 한국은 기준금리를 동결했다.")
+
+
+@pytest.mark.parametrize(
+    ("lede", "headline", "restated"),
+    [
+        # The clause describing the subject goes, with the glosses.
+        (
+            "인공지능(AI) 칩 열풍을 이끄는 한빛전자가 처음으로 세계 최대 메모리 "
+            "기업으로 올라섰다.",
+            "한빛전자, 메모리 정점 찍었다",
+            "한빛전자가 처음으로 세계 최대 메모리 기업으로 올라섰다.",
+        ),
+        # A company's descriptor goes, and the lone date.
+        (
+            "미국의 대형 투자은행 누리캐피털이 14일 중국 주가지수 목표치를 내렸다.",
+            "누리캐피털, 中 목표가 또 하향",
+            "누리캐피털이 중국 주가지수 목표치를 내렸다.",
+        ),
+        # A concession before the statement goes.
+        (
+            "AI를 둘러싼 패권 경쟁이 심화하고 있지만 우리나라의 인재 양성 체계는 "
+            "제자리라는 우려가 나온다.",
+            "AI 전문교사 0명",
+            "우리나라의 인재 양성 체계는 제자리라는 우려가 나온다.",
+        ),
+        # A leader is named by surname and title.
+        (
+            "도널드 트럼프 미국 행정부가 반도체 관세를 두고 며칠 만에 다른 입장을 "
+            "보였다.",
+            "막무가내 관세",
+            "트럼프 행정부가 반도체 관세를 두고 며칠 만에 다른 입장을 보였다.",
+        ),
+    ],
+)
+def test_a_lede_is_told_shorter_for_the_lead(okt, lede, headline, restated):
+    assert restate(lede, headline, okt) == restated
+
+
+@pytest.mark.parametrize(
+    ("lede", "headline"),
+    [
+        ("한빛전자가 메모리 반도체 생산을 두 배로 늘린다.", "한빛전자 증산"),
+        # Glosses alone do not make it another sentence.
+        ("한빛전자(005930)가 인공지능(AI) 칩 생산을 늘린다.", "한빛전자 증산"),
+        # A subject the headline does not name keeps its description...
+        ("AI 칩 수요를 이끄는 한빛전자가 세계 1위에 올랐다.", "메모리 시장 재편"),
+        # ...and so does a common noun, which needs it to say which.
+        ("AI를 적극 활용하는 기업은 생산성이 30% 높았다.", "AI 활용 기업 생산성"),
+    ],
+)
+def test_a_lede_that_cannot_be_told_shorter_is_not_restated(okt, lede, headline):
+    assert restate(lede, headline, okt) is None
 
 
 def test_a_survey_named_in_the_sentence_stands_alone():
@@ -667,6 +727,14 @@ def test_an_estimated_date_its_text_contradicts_comes_last(make_article, reader_
 # ----------------------------------------------------------- real articles
 
 
+def _told_shorter(sentence: str, lede: str) -> bool:
+    """Whether ``sentence`` is ``lede`` with words left out, and shorter."""
+    words = iter(lede.split())
+    return len(sentence) < len(lede) and all(
+        any(word in w for w in words) for word in sentence.split()
+    )
+
+
 def real_samples() -> list[str]:
     """The real article dumps (a missing one fails the test, naming it)."""
     names = ("sedaily_articles.txt", "edaily_search_results.txt", "sedaily_leads.txt")
@@ -691,6 +759,7 @@ def test_briefings_from_the_real_dumps(db):
     assert len(briefings) == ReaderType.objects.filter(is_active=True).count()
     hard_kinds = {"column", "qa_marker", "furniture", "empty_section", "first_person"}
     sets = []
+    opened_on_news = 0
     for briefing in briefings:
         items = list(briefing.items.select_related("article"))
         assert len(items) == 6, briefing
@@ -707,6 +776,20 @@ def test_briefings_from_the_real_dumps(db):
         assert not any(needs_context(split_sentences(p)[0].text) for p in paragraphs), (
             briefing.lead
         )
+        # An "이날" inside a section sentence carries its day instead.
+        for section in briefing.sections.all():
+            assert not any(
+                has_this_day(s.text) for s in split_sentences(section.body)
+            ), section.body
+        # Where an item's lede can be told shorter, its story's paragraph opens
+        # on that: the day's news, not a detail.
+        ledes = [split_sentences(i.summary)[0].text for i in items]
+        opened_on_news += any(
+            _told_shorter(split_sentences(p)[0].text, lede)
+            for p in paragraphs
+            for lede in ledes
+        )
         sets.append({i.article_id for i in items})
+    assert opened_on_news >= len(briefings) // 2, opened_on_news
     assert mean_pairwise_overlap(sets) <= 0.5
     assert "품질 점검" in out.getvalue()

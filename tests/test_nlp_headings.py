@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prism.nlp.headings import THEME_MAX_CHARS, story_trend, theme_heading
-from prism.nlp.korean import compress, without_this_day
+from prism.nlp.korean import compress, has_this_day, last_reported_day, with_this_day
 from prism.nlp.tokens import get_tokenizer
 
 
@@ -151,10 +151,27 @@ def test_item_headlines_lose_the_web_desks_tags():
     assert display_headline("[여명]") == "[여명]"  # nothing else to show
 
 
-def test_this_day_inside_a_paragraph_sentence_goes():
+def test_this_day_inside_a_paragraph_sentence_gets_its_date():
+    # Without the date, China's rate of the 10th would read as today's.
+    sentence = "중국은 이날 보복관세를 84%까지 올리고 맞대응했다."
+    assert has_this_day(sentence)
     assert (
-        without_this_day("조사는 8~11일 실시해 이날 발표됐다. 응답자의 75%가 답했다.")
-        == "조사는 8~11일 실시해 발표됐다. 응답자의 75%가 답했다."
+        with_this_day(sentence, 10)
+        == "중국은 10일 보복관세를 84%까지 올리고 맞대응했다."
+    )
+    assert (
+        with_this_day("미 정부는 이날(현지 시간) 유예를 발표했다.", 9)
+        == "미 정부는 9일(현지 시간) 유예를 발표했다."
     )
     # An opening "이날" is a back-reference: the sentence comes only after its date.
-    assert without_this_day("이날 주가는 3% 올랐다.") == "이날 주가는 3% 올랐다."
+    assert not has_this_day("이날 주가는 3% 올랐다.")
+    assert with_this_day("이날 주가는 3% 올랐다.", 10) == "이날 주가는 3% 올랐다."
+
+
+def test_the_last_day_a_sentence_reports():
+    assert last_reported_day("미국은 9일 관세를 유예했고 중국은 11일 맞섰다.") == 11
+    # A duration, a range and a plan are no days of an event.
+    assert (
+        last_reported_day("조사는 8~11일 실시해 다음 달 5일 발표할 예정이다.") is None
+    )
+    assert last_reported_day("90일 동안 유예했다.") is None

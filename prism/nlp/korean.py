@@ -124,8 +124,19 @@ GENERIC_SUBJECT = re.compile(
 # Survey figures whose survey the sentence does not name ("전체 응답자의 52%가 …").
 UNNAMED_SURVEY = re.compile(r"^(?:전체\s*)?응답자(?:의|들의|들은|들이|는|가)?\s")
 _SURVEY = re.compile(r"조사|설문|여론|보고서")
+# A contrast whose other side goes unnamed ("상호관세와 달리 정교한 접근이
+# 필수적이다": what needs the careful approach was the sentence before's subject).
+_CONTRAST_FRAME = re.compile(r"^[^,]{0,40}?(?:와|과)\s달리\s")
+_TOPIC = re.compile(r"[가-힣A-Za-z0-9](?:은|는)\s")
 # An unnamed person ("이 모(30) 씨는") opens a feature's anecdote, not a news account.
 ANONYMOUS_PERSON = re.compile(r"[가-힣]\s?모\s?\(\d{1,2}\)\s?씨")
+
+
+# Topic particles on a time or place, not on a subject ("내년에는 …노릴 수 있다":
+# who will?).
+_ADVERBIAL_TOPICS = frozenset(
+    {"에는", "로는", "으로는", "까지는", "부터는", "와는", "과는"}
+)
 
 
 def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) -> bool:
@@ -134,7 +145,9 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
     It points back ("이날", "그는", "아울러"), adds to something said before (the
     particle 도 on an argument: "…목표치도 하향조정했다"), continues an argument
     ("…라는 것이다"), gives a survey's figures without the survey ("전체 응답자의
-    52%가"), opens an anecdote on an unnamed person ("이 모(30) 씨는"), or, given
+    52%가"), opens an anecdote on an unnamed person ("이 모(30) 씨는"), sets
+    something against a subject it leaves to the sentence before ("상호관세와 달리
+    정교한 접근이 필수적이다"), or, given
     its morphemes, has no subject or topic at all ("…과 비교해도 두 배 이상 많다").
     """
     text = sentence.strip()
@@ -148,6 +161,10 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
         or SPEAKERLESS_QUOTE.match(text)
         or ANONYMOUS_PERSON.search(text)
         or (UNNAMED_SURVEY.match(text) and not _SURVEY.search(text))
+        or (
+            (frame := _CONTRAST_FRAME.match(text))
+            and not _TOPIC.search(text[frame.end() :])
+        )
     ):
         return True
     if tagged is None:
@@ -156,12 +173,21 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
     if "도" in particles:
         return True
     return not any(
-        p in SUBJECT_PARTICLES or p.endswith(("은", "는")) for p in particles
+        p in SUBJECT_PARTICLES
+        or (p.endswith(("은", "는")) and p not in _ADVERBIAL_TOPICS)
+        for p in particles
     )
 
 
 # A bare name opening the sentence as its topic ("투링반은 …").
 _BARE_TOPIC = re.compile(r"^([가-힣A-Za-z][가-힣A-Za-z0-9]{1,9})(?:은|는|이|가)\s")
+_BARE_TOPIC_PHRASE = re.compile(
+    r"^([가-힣A-Za-z][가-힣A-Za-z0-9]{1,9}\s[가-힣]{1,5})(?:은|는|이|가)\s"
+)
+_TITLE_WORD = re.compile(
+    r"(?:대통령|총리|장관|주석|회장|부회장|사장|대표|의장|총재|위원장|교수|의원|"
+    r"CEO|최고경영자|창업자)"
+)
 # Topics every reader knows without an introduction.
 _KNOWN_TOPICS = frozenset(
     "한국 미국 중국 일본 유럽 러시아 인도 정부 우리나라 국내 업계 시장 전문가 전문가들 "
@@ -170,14 +196,24 @@ _KNOWN_TOPICS = frozenset(
 
 
 def introduced_earlier(sentence: str, earlier: str, title: str) -> bool:
-    """True when ``sentence`` opens on a bare name ("투링반은") that the article
-    introduced in an earlier sentence (``earlier``) and its headline does not carry:
+    """True when ``sentence`` opens on a bare name ("투링반은", or two words the
+    article used before: "클러스터링 기술은") that the article introduced in an
+    earlier sentence (``earlier``) and its headline does not carry:
     read on its own, the name means nothing. A name with its title ("조성배 교수는")
     or a descriptor before it introduces itself and does not count."""
     match = _BARE_TOPIC.match(sentence.strip())
     if not match:
-        return False
-    word = match.group(1)
+        # Two words the article used before ("클러스터링 기술은" after "…통합하는
+        # 클러스터링 기술을 내재화했다").
+        match = _BARE_TOPIC_PHRASE.match(sentence.strip())
+        if (
+            not match
+            or match.group(1) not in earlier
+            or len(match.group(1).split()[0]) < 3
+            or _TITLE_WORD.match(match.group(1).split()[1])
+        ):
+            return False  # a name with its title introduces itself
+    word = match.group(1).split()[0]
     if word in _KNOWN_TOPICS or len(word) < 2:
         return False
     return word in earlier and word not in title
@@ -224,7 +260,18 @@ def reported_days(text: str) -> set[int]:
     Korean news names a day of its own month by the day alone; days with a month,
     ranges, durations and plans are left out.
     """
-    days = set()
+    return set(_reported_days(text))
+
+
+def last_reported_day(text: str) -> int | None:
+    """The last day of the month ``text`` reports an event on (see
+    ``reported_days``), or ``None``."""
+    days = _reported_days(text)
+    return days[-1] if days else None
+
+
+def _reported_days(text: str) -> list[int]:
+    days = []
     for match in _DAY.finditer(text):
         day = int(match.group(1))
         if not 1 <= day <= 31:
@@ -236,7 +283,7 @@ def reported_days(text: str) -> set[int]:
             continue
         if _DAY_PLAN.search(re.split(r"[.!?]", after, maxsplit=1)[0][:25]):
             continue
-        days.add(day)
+        days.append(day)
     return days
 
 
@@ -293,14 +340,127 @@ def compress(sentence: str) -> str:
     return drop_attribution(" ".join(text.split()))
 
 
-_THIS_DAY = re.compile(r"(?<=\S)\s이날(?:\s*\(현지\s*시간\))?(?=\s)")
+_THIS_DAY = re.compile(r"(?<=\S)\s이날(?=(?:\s*\(현지\s*시간\))?\s)")
 
 
-def without_this_day(sentence: str) -> str:
-    """``sentence`` without an "이날" inside it ("…실시해 이날 발표한 여론조사" →
-    "…실시해 발표한 여론조사"): away from its article, "that day" points at no date.
-    An opening "이날" is a back-reference and stays (see ``leans_on_previous``)."""
-    return _THIS_DAY.sub("", sentence)
+def has_this_day(sentence: str) -> bool:
+    """Whether an "이날" inside ``sentence`` (not opening it) points at a day."""
+    return bool(_THIS_DAY.search(sentence))
+
+
+def with_this_day(sentence: str, day: int) -> str:
+    """``sentence`` with the ``day`` its inner "이날" stands for ("중국은 이날
+    보복관세를 84%까지 올리고" → "중국은 10일 보복관세를 …"): away from its
+    article, "that day" would point at no date, and without one the reader takes
+    a rate of the 10th for today's. An opening "이날" is a back-reference and
+    stays (see ``leans_on_previous``)."""
+    return _THIS_DAY.sub(f" {day}일", sentence)
+
+
+# ----------------------------------------------------------------- restating
+
+# A well-known leader's given name and country before the title ("도널드 트럼프
+# 미국 행정부" → "트럼프 행정부"): the 핵심 요약 introduces, the lead names.
+_FULL_TITLE = re.compile(
+    r"(?<!\S)[가-힣]{1,4}\s([가-힣]{2,4})\s(?:미국|중국|일본|러시아|프랑스|영국|독일)\s"
+    r"(대통령|행정부|정부|총리|국가주석|주석)"
+)
+# A concession before the statement ("…심화하고 있지만 우리나라의 …").
+_CONCESSION = re.compile(r"^([^,“”\"]{8,}?(?:지만|으나|는데)),?\s(?=\S)")
+# What a company's descriptor ends with ("미국의 대형 투자은행 골드만삭스").
+_CATEGORY = re.compile(r"(?:은행|업체|기업|회사|기관|운용사|증권사|개발사|제조사)$")
+_NAME_TAGS = {"Noun", "Alpha", "Number", "Foreign"}
+_COMMON_SUBJECTS = frozenset(
+    "기업 기업들 회사 업체 업체들 정부 시장 사람 사람들 투자자 투자자들 소비자 학생 "
+    "학생들 직원 직원들 국가 나라 은행 은행들 도시 지역 가구 가계 제품 서비스".split()
+)
+RESTATED_MAX_SHARE = 0.9  # of the lede's characters, at most, for a restatement
+
+
+def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
+    """The lede of an item's 핵심 요약 told shorter for the lead, or ``None`` when
+    it cannot be told shorter without losing what happened.
+
+    The paper's own leads open on the day's news and say it in fewer words than
+    the 핵심 요약 below them: "인공지능(AI) 반도체 열풍을 주도하는 엔비디아가 처음으로
+    …" becomes "엔비디아가 처음으로 …". Only words are dropped — glosses, a lone
+    date, an announcement tail (``compress``), a clause or descriptor before a
+    subject the headline names, a concession before the statement, a leader's
+    given name — so every word still comes from the article. A restatement saves
+    at least a tenth of the lede, glosses aside: one that keeps it all would be a
+    copy.
+    """
+    original = sentence.strip()
+    text = _FULL_TITLE.sub(r"\1 \2", compress(original), count=1)
+    concession = _CONCESSION.match(text)
+    if concession:
+        rest = text[concession.end() :]
+        if not needs_context(rest) and _subject_index(rest.split(), tokenizer) >= 0:
+            text = rest
+    words = text.split()
+    subject = _subject_index(words, tokenizer)
+    if subject > 0:
+        stem = _name_stem(words[subject], tokenizer)
+        # A name the headline carries; a common noun ("…활용하는 기업은") needs
+        # the clause that says which.
+        if stem and stem not in _COMMON_SUBJECTS and stem in headline.replace(" ", ""):
+            start = _descriptor_end(words[:subject], tokenizer)
+            if start:
+                words = words[start:]
+    text = " ".join(words)
+    # Glosses do not count: without them the lede is still the same sentence.
+    plain = PARENTHETICAL.sub(_without_gloss, original)
+    if needs_context(text) or len(_compact(text)) > RESTATED_MAX_SHARE * len(
+        _compact(plain)
+    ):
+        return None
+    return text
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\W+", "", text)
+
+
+def _subject_index(words: list[str], tokenizer: Tokenizer) -> int:
+    """The index of the first word among the first ten that is a name-like noun
+    with a subject or topic particle ("엔비디아가"), or -1."""
+    for index, word in enumerate(words[:10]):
+        tagged = tokenizer.pos(word)
+        if (
+            len(tagged) >= 2
+            # The tagger reads "가" after a Latin name as a verb ("오픈AI가").
+            and tagged[-1][1] in {"Josa", "Verb"}
+            and tagged[-1][0] in {"이", "가", "은", "는"}
+            and all(tag in _NAME_TAGS for _, tag in tagged[:-1])
+        ):
+            return index
+    return -1
+
+
+def _name_stem(word: str, tokenizer: Tokenizer) -> str:
+    tagged = tokenizer.pos(word)
+    return "".join(form for form, _ in tagged[:-1])
+
+
+def _descriptor_end(words: list[str], tokenizer: Tokenizer) -> int:
+    """How many of ``words`` (everything before the subject) describe it and can
+    go: up to the last clause that modifies it ("…열풍을 주도하는", "…업체였던",
+    "…주자인"), or a company's descriptor ("미국의 대형 투자은행"); 0 if none."""
+    for index in range(len(words) - 1, -1, -1):
+        tagged = tokenizer.pos(words[index])
+        last_form, last_tag = tagged[-1]
+        if last_tag in {"Verb", "Adjective"} or (
+            last_tag == "Josa" and last_form == "인"
+        ):
+            between = words[index + 1 :]
+            if all(
+                all(tag in _NAME_TAGS for _, tag in tokenizer.pos(w)) for w in between
+            ):
+                return index + 1
+            return 0
+    if len(words) >= 2 and _CATEGORY.search(words[-1]):
+        return len(words)
+    return 0
 
 
 # ---------------------------------------------------------------- first person

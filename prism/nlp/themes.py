@@ -197,10 +197,13 @@ def opener_value(
 def opens_story(sentence: StorySentence) -> bool:
     """Whether a lead paragraph can open on ``sentence``: it stands alone and
     reports something rather than judging it."""
-    text = sentence.text.strip()
-    return not (
-        sentence.dependent or needs_context(text) or _JUDGEMENT_ENDING.search(text)
-    )
+    return not sentence.dependent and opens_story_text(sentence.text)
+
+
+def opens_story_text(text: str) -> bool:
+    """``opens_story`` for a sentence given as text (a restated lede)."""
+    text = text.strip()
+    return not (needs_context(text) or _JUDGEMENT_ENDING.search(text))
 
 
 def opener_first(

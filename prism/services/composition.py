@@ -28,8 +28,11 @@ from prism.nlp.korean import (
     HEADING_MAX_CHARS,
     bare_noun_heading,
     compress,
+    has_this_day,
     headline_heading,
-    without_this_day,
+    last_reported_day,
+    restate,
+    with_this_day,
 )
 from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
@@ -37,6 +40,7 @@ from prism.nlp.themes import (
     StorySentence,
     opener_first,
     opens_story,
+    opens_story_text,
     pick_closer,
     pick_story_sentences,
 )
@@ -87,6 +91,8 @@ logger = logging.getLogger(__name__)
 LEAD_PARAGRAPHS = 3
 LEAD_SENTENCES = (2, 4)  # sentences per lead paragraph: at least, at most
 LEAD_TARGET = 3
+# A lead paragraph is read at a glance: the paper's run 200 to 300 characters.
+LEAD_PARAGRAPH_CHARS = 340
 SECTION_SENTENCES = (3, 5)
 SECTION_TARGET = 4
 CARD_HEADLINE_CHARS = 60
@@ -201,7 +207,8 @@ def briefing_compose(
     excluded = excluded_keywords(selection, stories)
     for story in stories:
         story.concepts = story_keywords(story, extractor, tokenizer, excluded)
-    lead, sections, notes = _lead_and_sections(stories, ledger, tokenizer)
+    openers = _restated_ledes(items, tokenizer)
+    lead, sections, notes = _lead_and_sections(stories, ledger, tokenizer, openers)
     told = "\n".join(
         [
             *lead,
@@ -283,11 +290,15 @@ def _lead_sentence(sentence: StorySentence) -> bool:
     """Lead sentences state facts in a few words: no quotations, nothing long, no
     backdrop set up for a contrast, and no "이날" (a lead tells no dates, so "that
     day" would point at nothing)."""
+    return _lead_text(sentence.text)
+
+
+def _lead_text(text: str) -> bool:
     return (
-        not re.search(r"[“”\"]", sentence.text)
-        and "이날" not in sentence.text
-        and not _BACKDROP_OPENING.match(sentence.text)
-        and len(sentence.text) <= LEAD_MAX_SENTENCE
+        not re.search(r"[“”\"]", text)
+        and "이날" not in text
+        and not _BACKDROP_OPENING.match(text)
+        and len(text) <= LEAD_MAX_SENTENCE
     )
 
 
@@ -304,29 +315,60 @@ LEAD_PLANS = (
 )
 
 
+def _restated_ledes(
+    items: Sequence[ComposedItem], tokenizer: Tokenizer
+) -> dict[int, str]:
+    """Each item's 핵심 요약 lede told shorter (``korean.restate``), by article:
+    a lead paragraph opens on it, as the paper's own leads open on the news."""
+    openers = {}
+    for item in items:
+        sentences = split_sentences(item.summary)
+        if not sentences:
+            continue
+        opener = restate(sentences[0].text, item.headline, tokenizer)
+        if opener and _lead_text(opener) and opens_story_text(opener):
+            openers[item.article.pk] = opener
+    return openers
+
+
 def _lead_and_sections(
-    stories: Sequence[Story], ledger: SentenceLedger, tokenizer: Tokenizer
+    stories: Sequence[Story],
+    ledger: SentenceLedger,
+    tokenizer: Tokenizer,
+    openers: Mapping[int, str] | None = None,
 ) -> tuple[list[str], list[ComposedSection], list[str]]:
     """The lead and the sections, the lead giving way until three sections fit."""
+    openers = openers or {}
     wanted = int(prism_settings.SECTIONS_PER_BRIEFING)
     best = None
     for target, paragraphs, strict in LEAD_PLANS:
         trial = _copy_ledger(ledger)
         lead = _lead(
-            stories, trial, target=target, paragraphs=paragraphs, strict=strict
+            stories,
+            trial,
+            target=target,
+            paragraphs=paragraphs,
+            strict=strict,
+            openers=openers,
         )
-        sections, notes = _sections(stories, trial, tokenizer, strict=strict)
+        sections, notes = _sections(
+            stories, trial, tokenizer, strict=strict, openers=openers
+        )
         fit = _fit(lead, sections, wanted)
         if best is None or fit > best[0]:
             best = (fit, (lead, sections, notes, trial))
         if fit[0]:
             break
     if not best[0][0]:
-        # The lead took what the sections needed: the sections choose first.
-        for strict in (True, False):
+        # The lead took what the sections needed: the sections choose first,
+        # leaving the restated ledes to the lead where they can do without.
+        plans = [(strict, told) for strict in (True, False) for told in ({}, openers)]
+        for strict, section_openers in plans:
             trial = _copy_ledger(ledger)
-            sections, notes = _sections(stories, trial, tokenizer, strict=strict)
-            lead = _lead(stories, trial, target=2, strict=strict)
+            sections, notes = _sections(
+                stories, trial, tokenizer, strict=strict, openers=section_openers
+            )
+            lead = _lead(stories, trial, target=2, strict=strict, openers=openers)
             fit = _fit(lead, sections, wanted)
             if fit > best[0]:
                 best = (fit, (lead, sections, notes, trial))
@@ -376,34 +418,46 @@ def _lead(
     target: int = LEAD_TARGET,
     paragraphs: int = LEAD_PARAGRAPHS,
     strict: bool = True,
+    openers: Mapping[int, str] | None = None,
 ) -> list[str]:
     """The big picture: one paragraph for each of the day's top stories.
 
-    Stories go in rank order (interest items first); each paragraph is two to four
-    of its own sentences that its 핵심 요약 does not have, told shorter (glosses in
-    parentheses, a lone date and an announcement tail dropped:
-    ``prism.nlp.korean.compress``). It opens on what happened (``opener_first``:
-    a reported event, not a verdict or last week's backdrop) and, where the story
-    says it, closes on what it means for Korea or this reader (``pick_closer``).
-    A story with too little left to say, or nothing to open on, gives its place to
-    the next.
+    Stories go in rank order (interest items first). A paragraph opens on what
+    happened: the item's lede told shorter (``openers``, see ``_restated_ledes``)
+    where it can be, else the story's best standalone account (``opener_first``:
+    a reported event, not a verdict or last week's backdrop). Then come one to
+    three of the story's own sentences that its 핵심 요약 does not have, told
+    shorter (glosses in parentheses, a lone date and an announcement tail dropped:
+    ``prism.nlp.korean.compress``), and, where the story says it, a close on what
+    it means for Korea or this reader (``pick_closer``). A paragraph keeps to
+    ``LEAD_PARAGRAPH_CHARS``. A story with too little left to say, or nothing to
+    open on, gives its place to the next.
     """
+    openers = openers or {}
     low, high = LEAD_SENTENCES
     lead: list[str] = []
     for story in stories:
         if len(lead) >= paragraphs:
             break
         trial = _copy_ledger(ledger)
+        # Its own item's lede, told shorter (the ledger, which holds the lede,
+        # would take any restatement for a repeat), unless a section told it.
+        opener = openers.get(story.item.article.pk)
+        if opener and trial.normal(opener) in trial.texts:
+            opener = None
         chosen = _pick(
             story,
             trial,
-            count=target,
+            count=target - 1 if opener else target,
             accept=_lead_sentence,
             max_quotes=0,
             strict=strict,
         )
-        chosen = opener_first(chosen[:high], story.focus, _day(story.item.article))
-        if chosen and len(chosen) < high:
+        if not opener:
+            chosen = opener_first(chosen[:high], story.focus, _day(story.item.article))
+        told = [opener] if opener else []
+        chosen = chosen[: high - len(told)]
+        if chosen and len(told) + len(chosen) < high:
             # It closes on what the story means for Korea or for this reader.
             closer = pick_closer(
                 story.sentences,
@@ -415,15 +469,61 @@ def _lead(
             )
             if closer is not None:
                 chosen.append(closer)
+        texts = [*told, *(compress(s.text) for s in chosen)]
         if (
-            len(chosen) < low
-            or not any(story.focus & s.terms for s in chosen)
-            or not (opens_story(chosen[0]) if strict else not chosen[0].dependent)
+            len(texts) < low
+            or not (opener or any(story.focus & s.terms for s in chosen))
+            or not (
+                opener
+                or (opens_story(chosen[0]) if strict else not chosen[0].dependent)
+            )
         ):
             continue
+        if opener:
+            trial.add(opener, frozenset())
         _adopt(ledger, trial)
-        lead.append(" ".join(compress(s.text) for s in chosen))
+        lead.append(" ".join(_within_budget(texts, low)))
     return lead
+
+
+def _within_budget(texts: list[str], low: int) -> list[str]:
+    """``texts`` kept to ``LEAD_PARAGRAPH_CHARS``: the opener and the closer stay,
+    the sentences between them go from the last, down to ``low`` sentences."""
+    texts = list(texts)
+    while len(texts) > low and len(" ".join(texts)) > LEAD_PARAGRAPH_CHARS:
+        del texts[-2]
+    return texts
+
+
+def _section_sentence(story: Story, sentence: StorySentence) -> bool:
+    """A section sentence has a day for its "이날" (``_this_day``) and is no
+    backdrop set up for a contrast the paragraph may not carry ("그간 … 단골
+    기업들은 … 삼성전자였다" without the "하지만 …" after it misstates the news)."""
+    return (
+        not _BACKDROP_OPENING.match(sentence.text) and _this_day(story, sentence) != 0
+    )
+
+
+def _this_day(story: Story, sentence: StorySentence) -> int | None:
+    """The day an inner "이날" of ``sentence`` stands for: the last day the
+    sentence just before it reports; 0 when that one reports none (the sentence
+    is then left out), ``None`` when it says no "이날".
+
+    Dropping the word would date an event of the 10th to today ("중국은 이날
+    보복관세를 84%까지 올리고"), and any other guess can be wrong: a day further
+    back may be another event's, and a print copy appears the day after."""
+    if not has_this_day(sentence.text):
+        return None
+    text = story.texts[sentence.article_order]
+    places = dict(zip(text.positions, text.sentences, strict=True))
+    earlier = places.get(sentence.position - 1)
+    return (last_reported_day(earlier) if earlier else None) or 0
+
+
+def _dated_text(story: Story, sentence: StorySentence) -> str:
+    """``sentence`` with the day its inner "이날" stands for (see ``_this_day``)."""
+    day = _this_day(story, sentence)
+    return with_this_day(sentence.text, day) if day else sentence.text
 
 
 def _day(article: Article) -> int | None:
@@ -450,15 +550,20 @@ def _sections(
     tokenizer: Tokenizer,
     *,
     strict: bool = True,
+    openers: Mapping[int, str] | None = None,
 ) -> tuple[list[ComposedSection], list[str]]:
     """Three ■ sections, each one story in depth under its headline's noun phrase.
 
     Stories are taken in rank order when they still have three sentences to add;
     if fewer than three do, the best of the rest get two, and the notes say so.
+    A story the lead did not open on opens its section on its lede told shorter
+    (``openers``), as the paper's sections do ("삼성SDI가 국내 배터리 업체 중 가장
+    먼저 …"); the sentences after it add what the 핵심 요약 does not say.
     """
+    openers = openers or {}
     low, high = SECTION_SENTENCES
     wanted = int(prism_settings.SECTIONS_PER_BRIEFING)
-    picked: dict[int, list[StorySentence]] = {}
+    picked: dict[int, list[str]] = {}
     # Two parts of one desk package would tell one topic twice: a second part
     # gets a section only when nothing else can fill it.
     for minimum, packages in ((low, False), (2, False), (low, True), (2, True)):
@@ -471,18 +576,31 @@ def _sections(
             ):
                 continue
             trial = _copy_ledger(ledger)
-            chosen = _pick(story, trial, count=SECTION_TARGET, strict=strict)
-            if len(chosen) >= minimum:
+            opener = openers.get(story.item.article.pk)
+            if opener and trial.normal(opener) in trial.texts:
+                opener = None  # the lead opened on it
+            chosen = _pick(
+                story,
+                trial,
+                count=SECTION_TARGET,
+                strict=strict,
+                accept=lambda s, story=story: _section_sentence(story, s),
+            )
+            told = [opener] if opener else []
+            texts = [*told, *(_dated_text(story, s) for s in chosen)]
+            if len(chosen) >= 2 and len(texts) >= minimum:
+                if opener:
+                    trial.add(opener, frozenset())
                 _adopt(ledger, trial)
-                picked[index] = chosen
+                picked[index] = texts
     sections, notes = [], []
     for position, index in enumerate(sorted(picked), start=1):
-        story, chosen = stories[index], picked[index]
-        if len(chosen) < low:
+        story, texts = stories[index], picked[index]
+        if len(texts) < low:
             notes.append(
-                f"{position}번째 주제 문단은 보탤 문장이 {len(chosen)}개뿐입니다."
+                f"{position}번째 주제 문단은 보탤 문장이 {len(texts)}개뿐입니다."
             )
-        body = " ".join(without_this_day(s.text) for s in chosen[:high])
+        body = " ".join(texts[:high])
         sections.append(
             ComposedSection(
                 position=position,
