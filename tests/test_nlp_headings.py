@@ -54,6 +54,10 @@ def test_a_trend_from_the_opening_when_the_headline_has_none():
         ("삼성, 노조와 협력", ["삼성"], ""),
         # A concept that already names the trend is passed over.
         ("반도체 수출 증가", ["수출 증가", "반도체 수출"], "반도체 수출 확대"),
+        # A headline's one-character country is spelled out; a price noun the
+        # tagger splits ("목표가") is still a noun.
+        ("누리증권, 中 목표가 또 하향", ["중국 증시"], "중국 목표가 하향"),
+        ("고금리에 美빅테크 쑥대밭…유가 부담도", [], "미국 빅테크 타격"),
     ],
 )
 def test_theme_heading(okt, headline, concepts, heading):

@@ -114,7 +114,19 @@ _NOT_CONCEPT = frozenset(
 _ARROWS = re.compile(r"[↑↓]|\d+\s*배")
 
 
+# Nouns of a price (價) the tagger splits as a noun and a subject particle
+# ("목표가" → "목표" + "가").
+_PRICE_NOUN = re.compile(r"^(?:목표|주|유|물|단|원|시|호|공모|분양|매매|전셋?)가$")
+# A headline's one-character country ("中 목표가 또 하향") by its name.
+_COUNTRIES = {
+    "中": "중국", "美": "미국", "韓": "한국", "日": "일본", "北": "북한",
+    "英": "영국", "獨": "독일", "佛": "프랑스", "印": "인도", "臺": "대만",
+}  # fmt: skip
+
+
 def _nominal(word: str, tokenizer: Tokenizer) -> bool:
+    if _PRICE_NOUN.match(word):
+        return True
     tagged = tokenizer.pos(word)
     return (
         bool(tagged)
@@ -148,10 +160,23 @@ def _closing_run(words: list[str], tokenizer: Tokenizer) -> list[str]:
     return run
 
 
+def _spelled_out(words: list[str]) -> list[str]:
+    """``words`` with a headline's one-character country spelled out ("中" →
+    "중국", "美빅테크" → "미국", "빅테크")."""
+    out = []
+    for word in words:
+        if word[:1] in _COUNTRIES:
+            out.append(_COUNTRIES[word[0]])
+            word = word[1:]
+        if word:
+            out.append(word)
+    return out
+
+
 def _segment_words(segment: str, *, figures: bool = True) -> list[str]:
     return [
         word
-        for word in segment.split()
+        for word in _spelled_out(segment.split())
         if len(word) > 1
         and not _TIME.match(word)
         and (figures or not _FIGURE.search(word))

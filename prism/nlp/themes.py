@@ -194,6 +194,12 @@ def opener_value(
     return value
 
 
+def is_verdict(text: str) -> bool:
+    """Whether ``text`` ends on a verdict ("…금물이다", "…수밖에 없다") rather
+    than a report; quoted, it is someone's view and no verdict of the paper's."""
+    return bool(_VERDICT_ENDING.search(text.strip())) and not QUOTATION.search(text)
+
+
 def opens_story(sentence: StorySentence) -> bool:
     """Whether a lead paragraph can open on ``sentence``: it stands alone and
     reports something rather than judging it."""

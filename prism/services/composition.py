@@ -38,6 +38,7 @@ from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
     SentenceLedger,
     StorySentence,
+    is_verdict,
     opener_first,
     opens_story,
     opens_story_text,
@@ -496,11 +497,14 @@ def _within_budget(texts: list[str], low: int) -> list[str]:
 
 
 def _section_sentence(story: Story, sentence: StorySentence) -> bool:
-    """A section sentence has a day for its "이날" (``_this_day``) and is no
+    """A section sentence has a day for its "이날" (``_this_day``), is no
     backdrop set up for a contrast the paragraph may not carry ("그간 … 단골
-    기업들은 … 삼성전자였다" without the "하지만 …" after it misstates the news)."""
+    기업들은 … 삼성전자였다" without the "하지만 …" after it misstates the news)
+    and no writer's verdict ("…섣부른 판단은 금물이다"): a section reports."""
     return (
-        not _BACKDROP_OPENING.match(sentence.text) and _this_day(story, sentence) != 0
+        not _BACKDROP_OPENING.match(sentence.text)
+        and not is_verdict(sentence.text)
+        and _this_day(story, sentence) != 0
     )
 
 
