@@ -17,6 +17,7 @@ from prism.nlp.summarize import (
     get_summarizer,
     summarize,
 )
+from tests.helpers.summaries import makes_points
 
 SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "prism/sample_data/articles.jsonl"
 NOISY_TITLE = "한은, 기준금리 0.25%p 인하…내수 회복 뒷받침"
@@ -56,7 +57,7 @@ def sample_summaries(summarizer) -> list[tuple[dict, Summary]]:
 
 def test_three_sentences_from_the_source_in_article_order(sample_summaries):
     for row, summary in sample_summaries:
-        assert len(summary.sentences) == 3, row["headline"]
+        assert makes_points(summary.sentences, 3), row["headline"]
         starts = [sentence.start for sentence in summary.sentences]
         assert starts == sorted(starts)
         for sentence in summary.sentences:
@@ -158,4 +159,25 @@ def test_backends_are_chosen_by_name_or_dotted_path_and_cached(fresh_summarizers
     with pytest.raises(SummarizerConfigurationError, match="not a summarizer"):
         get_summarizer("prism.nlp.sentences.Sentence", text="", start=0, end=0)
     result = summarize(NOISY_TITLE, NOISY_BODY, n_sentences=2)
-    assert len(result.sentences) == 2
+    assert makes_points(result.sentences, 2)
+
+
+def test_a_short_sentence_continuing_the_lede_comes_with_it():
+    # "…밝히면서다." says why the lede happened: with the lede it is one point,
+    # so it does not cost the summary one of its three.
+    body = (
+        "누리국이 미국과 중국이 주도하던 인공지능(AI) 패권 경쟁에 가세했다. "
+        "우리 돈 100조원 상당의 대규모 투자 계획을 밝히면서다. "
+        "중국발 저비용 AI 모델이 전 세계를 흔든 가운데 AI 인프라 구축과 자금 유치 "
+        "경쟁도 본격화하는 양상이다. "
+        "업계는 국내 반도체 기업이 누리국의 데이터센터 사업에 핵심 파트너로 참여할 "
+        "가능성을 점치고 있다. "
+        "누리국 정부는 다음 달 세부 계획을 발표할 예정이다."
+    )
+    summary = ExtractiveSummarizer().summarize("누리국, AI 패권 경쟁 가세", body)
+    texts = [s.text for s in summary.sentences]
+    assert texts[:2] == [
+        "누리국이 미국과 중국이 주도하던 인공지능(AI) 패권 경쟁에 가세했다.",
+        "우리 돈 100조원 상당의 대규모 투자 계획을 밝히면서다.",
+    ]
+    assert len(texts) == 4 and makes_points(summary.sentences, 3)

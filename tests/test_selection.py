@@ -248,6 +248,39 @@ def test_too_few_candidates_are_used_as_they_are_and_noted(make_article, reader_
     assert any("부족" in note for note in selection.notes)
 
 
+def test_main_interests_no_candidate_mentions_are_noted(make_article, db):
+    now = timezone.now()
+    reader_type = ReaderType.objects.create(
+        name="시험 독자",
+        slug="test-reader",
+        interests={"청약": 3.0, "전세": 2.5, "관세": 2.0, "수출": 1.0},
+    )
+    for number in range(3):
+        make_article(
+            headline=f"관세 뉴스 {number}",
+            body=(
+                f"미국이 {number + 1}번째 품목 관세를 발표했다. 수출기업의 부담이 "
+                "커졌다. 정부는 지원책을 내놓았다. "
+            )
+            * 4,
+            published_at=now - dt.timedelta(hours=1 + number),
+        )
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=timezone.localdate(now), now=now
+    )
+    # The pool, not the choice, left the two heaviest interests out.
+    assert any(
+        "주요 관심사 ‘청약’, ‘전세’를 다룬 기사가 없습니다" in note
+        for note in selection.notes
+    ), selection.notes
+    # One missing interest is no news.
+    reader_type.interests = {"청약": 3.0, "관세": 2.0}
+    selection = briefing_select(
+        reader_type=reader_type, edition_date=timezone.localdate(now), now=now
+    )
+    assert not any("주요 관심사" in note for note in selection.notes)
+
+
 def test_no_candidates_skip_with_a_reason(make_article, reader_type):
     now = timezone.now()
     make_article(headline="짧은 기사", body="너무 짧다.", published_at=now)

@@ -42,7 +42,8 @@ from prism.nlp.sentences import Sentence, split_sentences
 from prism.nlp.summarize import Summary
 from prism.nlp.tokens import Token, Tokenizer, get_tokenizer, tokenize_with_offsets
 
-ALGORITHM_VERSION = "1.2"
+ALGORITHM_VERSION = "1.3"
+CONTINUATION_MAX_CHARS = 60
 # Form problems that still leave a sentence usable when an article has nothing better.
 RELAXABLE = {
     "not_declarative", "too_short", "heading_glued", "quote_only", "question",
@@ -262,9 +263,27 @@ class ExtractiveSummarizer:
         }
         order = {i: candidates[i].index for i in pool}
         opens_badly = {i: candidates[i].opens_badly for i in pool}
+        # A short sentence that only continues the one before it ("우리 돈
+        # 160조원 상당의 대규모 투자 계획을 밝히면서다.") tells one point with it:
+        # the pair counts as one sentence.
+        continues = {
+            i: by_index[candidates[i].index - 1]
+            for i in pool
+            if (candidates[i].opens_badly or candidates[i].leans)
+            and lengths[i] <= CONTINUATION_MAX_CHARS
+            and candidates[i].index - 1 in by_index
+        }
         best: tuple[bool, float, tuple[int, ...]] | None = None
         for size in range(min(n_sentences, len(pool)), 0, -1):
-            for combo in itertools.combinations(pool, size):
+            combos = itertools.chain(
+                itertools.combinations(pool, size),
+                (
+                    combo
+                    for combo in itertools.combinations(pool, size + 1)
+                    if sum(continues.get(i) in combo for i in combo) == 1
+                ),
+            )
+            for combo in combos:
                 if any(needs.get(i, i) not in combo for i in combo if i in needs):
                     continue
                 length = sum(lengths[i] for i in combo) + size - 1

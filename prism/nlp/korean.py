@@ -97,7 +97,7 @@ DEPENDENT_ENDING = re.compile(
 )
 # "…점도", "…에서도", "삼성전자 역시": adds to something said before.
 ADDITIVE = re.compile(
-    r"(?:점|것|수|데|적|때|에서|에게|으로|까지|부터|만큼)도\s|^\S+\s역시\s"
+    r"(?:점|것|수|데|적|때|에서|에게|으로|[가-힣]로|까지|부터|만큼)도\s|^\S+\s역시\s"
 )
 # References anywhere in a sentence to something the sentence before named.
 MID_REFERENCE = re.compile(

@@ -29,7 +29,7 @@ from prism.conf import prism_settings
 from prism.ingest.kinds import NOT_SELECTED, OPINION
 from prism.models import Article, Briefing, BriefingItem, ReaderType
 from prism.nlp.cache import LRUCache
-from prism.nlp.korean import PARENTHETICAL
+from prism.nlp.korean import PARENTHETICAL, with_particle
 from prism.nlp.ranking import STORY_SIMILARITY
 from prism.services.pool import (
     ArticleTerms,
@@ -598,4 +598,29 @@ def _notes(
             f"관심 뉴스 {ranks} 기사는 관심 키워드와 직접 맞는 말이 없어 섹션·중요도로 "
             "골랐습니다."
         )
+    missing = _missing_interests(selection)
+    if len(missing) >= MISSING_INTERESTS_NOTED:
+        words = with_particle(", ".join(f"‘{word}’" for word in missing), "를", "을")
+        notes.append(
+            f"후보 기사 가운데 이 독자 유형의 주요 관심사 {words} 다룬 기사가 "
+            "없습니다. 다른 기사를 직접 추가하거나 후보 기간을 확인해 주세요."
+        )
     return notes
+
+
+MAIN_INTERESTS = 4  # the reader type's heaviest interest keywords, for the note
+MISSING_INTERESTS_NOTED = 2  # how many of them the pool must lack to say so
+
+
+def _missing_interests(selection: Selection) -> list[str]:
+    """The reader type's main interests (its heaviest keywords) that no candidate
+    article mentions: the pool, not the choice, left them out of the draft."""
+    interests = dict(selection.reader_type.interests or {})
+    if selection.pool is None or not interests:
+        return []
+    main = sorted(interests, key=lambda k: -float(interests[k]))[:MAIN_INTERESTS]
+    return [
+        str(word)
+        for word in main
+        if not any(matched_keywords(a, {word: 1.0}) for a in selection.pool.articles)
+    ]
