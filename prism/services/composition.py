@@ -376,8 +376,30 @@ def _lead_and_sections(
             if fit[0]:
                 break
     lead, sections, notes, trial = best[1]
+    _open_sections(sections, stories, openers, trial)
     _adopt(ledger, trial)
     return lead, sections, notes
+
+
+def _open_sections(
+    sections: Sequence[ComposedSection],
+    stories: Sequence[Story],
+    openers: Mapping[int, str],
+    ledger: SentenceLedger,
+) -> None:
+    """Open each section on its story's restated lede where nothing else told it
+    (a plan where the sections chose first kept the ledes for the lead, which may
+    not have taken them all)."""
+    by_rank = {story.item.rank: story for story in stories}
+    for section in sections:
+        story = by_rank.get(section.ranks[0]) if section.ranks else None
+        opener = openers.get(story.item.article.pk) if story else None
+        if not opener or ledger.normal(opener) in ledger.texts:
+            continue
+        high = SECTION_SENTENCES[1]
+        told = split_sentences(section.body)
+        section.body = " ".join([opener, *(s.text for s in told[: high - 1])])
+        ledger.add(opener, frozenset())
 
 
 def _fit(lead: list[str], sections: list, wanted: int) -> tuple:
