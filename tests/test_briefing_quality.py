@@ -192,11 +192,11 @@ def test_a_contrast_whose_other_side_is_unnamed_needs_context():
             "한빛전자, 메모리 정점 찍었다",
             "한빛전자가 처음으로 세계 최대 메모리 기업으로 올라섰다.",
         ),
-        # A company's descriptor goes, and the lone date.
+        # A company's descriptor goes; the date stays.
         (
             "미국의 대형 투자은행 누리캐피털이 14일 중국 주가지수 목표치를 내렸다.",
             "누리캐피털, 中 목표가 또 하향",
-            "누리캐피털이 중국 주가지수 목표치를 내렸다.",
+            "누리캐피털이 14일 중국 주가지수 목표치를 내렸다.",
         ),
         # A concession before the statement goes.
         (

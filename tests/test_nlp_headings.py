@@ -80,6 +80,13 @@ def test_a_heading_heads_its_paragraph(okt):
     )
 
 
+def test_a_growth_that_stalled_is_no_growth(okt):
+    body = "2년 동안 수도권이 늘린 AI 학과 증원 수는 205명에 그쳤다."
+    assert theme_heading(["AI 학과"], "AI전문교사 '0명'", [], okt, body=body) == (
+        "AI 학과 정체"
+    )
+
+
 def test_a_paragraphs_heading_keeps_the_headlines_direction(okt):
     headline = "개미 등터진다…보유 미국주식 일주일 새 3000억 증발"
     body = "주식 보관액은 연초 급증했다. 이후 보관액은 줄곧 하락세를 보이고 있다."
@@ -110,14 +117,16 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
         ("중국의 인공지능(AI) 기업 문샷(Moonshot)이 새 모델을 내놓았다.",
          "중국의 인공지능 기업 문샷이 새 모델을 내놓았다."),
         # ... leaving a space between words, none before a particle.
-        ("행사는 어제(20일)서울에서 열렸다.", "행사는 어제 서울에서 열렸다."),
+        ("행사는 오늘(발표회)서울에서 열렸다.", "행사는 오늘 서울에서 열렸다."),
         ("인력은 2018년(93만 명)부터 줄었다.", "인력은 2018년부터 줄었다."),
-        # A source stays (an estimate is never made the paper's own fact); the
-        # lone date goes.
+        # A gloss giving a date is when, not what: it stays.
+        ("행사는 어제(20일) 서울에서 열렸다.", "행사는 어제(20일) 서울에서 열렸다."),
+        ("이달(1~9일 기준) 1위는 BYD였다.", "이달(1~9일 기준) 1위는 BYD였다."),
+        # A source stays (an estimate is never made the paper's own fact), and
+        # so does the date: a week-old figure must not read as today's.
         ("2일 통계청에 따르면 소비자물가는 2.1% 올랐다.",
-         "통계청에 따르면 소비자물가는 2.1% 올랐다."),
-        # The one day named goes; a month's day and two contrasted days stay.
-        ("한국은행이 16일 기준금리를 동결했다.", "한국은행이 기준금리를 동결했다."),
+         "2일 통계청에 따르면 소비자물가는 2.1% 올랐다."),
+        ("한국은행이 16일 금리를 동결했다.", "한국은행이 16일 금리를 동결했다."),
         ("정부는 3월 12일 대책을 발표했다.", "정부는 3월 12일 대책을 발표했다."),
         ("값이 2일에는 오르고 5일에는 내렸다.", "값이 2일에는 오르고 5일에는 내렸다."),
         # A reference date ("이달 8일 기준") is part of the figure.

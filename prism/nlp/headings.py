@@ -40,6 +40,8 @@ TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"출시|선보|공개", "공개"),
         (r"수상|표창", "수상"),
         (r"협력|제휴|동맹|맞손|협업", "협력"),
+        # "…늘린 증원 수는 205명에 그쳤다": a growth that stalled.
+        (r"에\s*그쳤|에\s*그쳐|에\s*그친|에\s*그치고|제자리걸음|정체", "정체"),
         (r"규제|가로막|묶여|막혀|족쇄", "규제"),
         (r"심화|격화|거세|치열", "심화"),
         (r"↑|급증|증가|늘어|늘었|늘린|늘려|확대|증액|2배|두\s*배", "확대"),
@@ -59,7 +61,7 @@ TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # Trends a paragraph can state about a concept; events ("출범", "공개", "수상")
 # are a headline's to report ("트럼프 행정부 출범 이후" is only a time).
 STATES = frozenset(
-    "혼선 타격 긴축 이중고 유출 부족 급등 급락 하향 상향 규제 심화 확대 감소 "
+    "혼선 타격 긴축 이중고 유출 부족 급등 급락 하향 상향 정체 규제 심화 확대 감소 "
     "필요성 우려 경쟁 성장세".split()
 )
 # Directions a paragraph's sentence may not turn round ("보관액 급증" told of a

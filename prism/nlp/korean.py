@@ -297,10 +297,8 @@ def reports_later_day(text: str, day: int) -> bool:
 
 # A parenthetical that glosses ("(AI)", "(DeepSeek)", "(현지시간)", "(대표 …)").
 PARENTHETICAL = re.compile(r"\s?\([^()]{1,40}\)")
-_LONE_DAY = re.compile(
-    r"(?:^|(?<!월)(?<!이달)(?<!지난달)\s)\d{1,2}일(?!\s*(?:기준|현재)(?![가-힣]))"
-    r"(?:\s*\(현지\s*시간\))?(?=\s)"
-)
+# A date in parentheses ("이달(1~9일 기준)", "어제(20일)") says when, not what.
+_DATED_GLOSS = re.compile(r"\d{1,2}\s?[일월]")
 
 
 # What may follow a gloss without a space: a particle, punctuation, a space.
@@ -319,24 +317,23 @@ def _without_gloss(match: re.Match[str]) -> str:
     ("딥시크(DeepSeek)가" → "딥시크가", "2018년(…)부터")."""
     if _CONVERSION.search(match.group(0)):
         return match.group(0)  # a won figure the sentence may go on to compare
+    if _DATED_GLOSS.search(match.group(0)) and "현지" not in match.group(0):
+        return match.group(0)  # the period a figure covers, the day "어제" was
     after = match.string[match.end() : match.end() + 3]
     return "" if not after or _AFTER_GLOSS.match(after) else " "
 
 
 def compress(sentence: str) -> str:
-    """``sentence`` as a lead tells it: glosses in parentheses, a lone date and an
+    """``sentence`` as a lead tells it: glosses in parentheses and an
     announcement tail ("…라고 밝혔다") dropped.
 
     Nothing is added and the rest keeps its words, so every word still comes from
     the article. A source ("에버코어ISI에 따르면") stays: without it a firm's
-    estimate would read as the paper's own fact.
+    estimate would read as the paper's own fact. Dates stay too, and a gloss that
+    gives one ("이달(1~9일 기준)"): without them, a week-old figure or last
+    week's event reads as today's.
     """
     text = PARENTHETICAL.sub(_without_gloss, sentence.strip())
-    # The one day a sentence names goes too ("골드만삭스가 14일 … 내렸다"): a lead
-    # tells the story, not its date; two days (a before and an after) stay.
-    days = list(_DAY.finditer(text))
-    if len(days) == 1 and _LONE_DAY.search(text):
-        text = _LONE_DAY.sub(" ", text, count=1)
     return drop_attribution(" ".join(text.split()))
 
 
@@ -383,8 +380,8 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
 
     The paper's own leads open on the day's news and say it in fewer words than
     the 핵심 요약 below them: "인공지능(AI) 반도체 열풍을 주도하는 엔비디아가 처음으로
-    …" becomes "엔비디아가 처음으로 …". Only words are dropped — glosses, a lone
-    date, an announcement tail (``compress``), a clause or descriptor before a
+    …" becomes "엔비디아가 처음으로 …". Only words are dropped — glosses, an
+    announcement tail (``compress``), a clause or descriptor before a
     subject the headline names, a concession before the statement, a leader's
     given name — so every word still comes from the article. A restatement saves
     at least a tenth of the lede, glosses aside: one that keeps it all would be a
