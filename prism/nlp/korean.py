@@ -317,7 +317,8 @@ def _without_gloss(match: re.Match[str]) -> str:
     ("딥시크(DeepSeek)가" → "딥시크가", "2018년(…)부터")."""
     if _CONVERSION.search(match.group(0)):
         return match.group(0)  # a won figure the sentence may go on to compare
-    if _DATED_GLOSS.search(match.group(0)) and "현지" not in match.group(0):
+    gloss = match.group(0).strip()
+    if _DATED_GLOSS.search(gloss) and "현지" not in gloss and len(gloss) <= 12:
         return match.group(0)  # the period a figure covers, the day "어제" was
     after = match.string[match.end() : match.end() + 3]
     return "" if not after or _AFTER_GLOSS.match(after) else " "
