@@ -346,6 +346,17 @@ def _sentence(text: str, position: int, terms: set[str]) -> StorySentence:
     return StorySentence(text, frozenset(terms), 0, position)
 
 
+def test_a_paragraph_keeps_to_one_passage_of_its_article():
+    focus = {"관세", "애플"}
+    first = _sentence("대통령은 애플 관세에 유연성이라는 말을 두 번 썼다.", 5, focus)
+    # Told on its own, the sentence near the top of the article says more; the
+    # one right after the first reads on from it and is taken instead.
+    far = _sentence("애플은 인도에서 아이폰 생산을 늘린다.", 2, {"애플", "인도"})
+    near = _sentence("애플은 중국에서 아이폰의 90%를 만든다.", 6, {"애플", "중국"})
+    chosen = pick_story_sentences([first, far, near], focus, SentenceLedger(), count=2)
+    assert chosen == [first, near]
+
+
 def test_a_lead_paragraph_opens_on_what_happened():
     focus = {"관세", "유예"}
     chosen = [

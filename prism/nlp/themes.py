@@ -23,6 +23,7 @@ from prism.nlp.korean import (
 )
 
 SIMILAR_SENTENCE = 0.5  # noun-set Jaccard at which two sentences say the same
+NEARNESS = 0.3  # what a sentence right next to a chosen one adds to its salience
 LONG_SENTENCE = 170  # characters; longer ones read heavily in a paragraph
 TOO_LONG_SENTENCE = 230
 _NUMBER = re.compile(r"\d")
@@ -129,6 +130,7 @@ def pick_story_sentences(
         return sentence.dependent if strict else leans_on_previous(sentence.text)
 
     by_place = {(s.article_order, s.position): s for s in sentences}
+    tried: dict[StorySentence, bool] = {}
 
     def usable(sentence: StorySentence | None) -> bool:
         return (
@@ -140,13 +142,28 @@ def pick_story_sentences(
 
     chosen: list[StorySentence] = []
     quotes = 0
-    ranked = sorted(
-        sentences, key=lambda s: (-salience(s, focus), s.article_order, s.position)
-    )
-    for sentence in ranked:
-        if len(chosen) >= count:
+    value = {s: salience(s, focus) for s in sentences}
+
+    def nearness(sentence: StorySentence) -> float:
+        # A paragraph reads as one account when its sentences are close together
+        # in their article: the next one is preferred near those already taken.
+        gaps = [
+            abs(sentence.position - other.position)
+            for other in chosen
+            if other.article_order == sentence.article_order
+        ]
+        return NEARNESS / min(gaps) if gaps else 0.0
+
+    while len(chosen) < count:
+        ranked = sorted(
+            (s for s in sentences if s not in chosen and not tried.get(s)),
+            key=lambda s: (-(value[s] + nearness(s)), s.article_order, s.position),
+        )
+        if not ranked:
             break
-        if sentence in chosen or not usable(sentence):
+        sentence = ranked[0]
+        tried[sentence] = True
+        if not usable(sentence):
             continue
         quoted = bool(QUOTATION.search(sentence.text))
         if quoted and quotes >= max_quotes:
@@ -164,6 +181,7 @@ def pick_story_sentences(
         for member in group:
             chosen.append(member)
             ledger.add(member.text, member.terms)
+            tried[member] = True
     chosen.sort(key=lambda s: (s.article_order, s.position))
     # Whatever the mode, a paragraph never opens on a sentence that needs context.
     while chosen and (chosen[0].dependent if strict else needs_context(chosen[0].text)):
