@@ -116,6 +116,7 @@ def pick_story_sentences(
     accept: Callable[[StorySentence], bool] | None = None,
     max_quotes: int = 1,
     strict: bool = True,
+    near: float = NEARNESS,
 ) -> list[StorySentence]:
     """Up to ``count`` of the story's most telling unused sentences, in reading order.
 
@@ -124,6 +125,8 @@ def pick_story_sentences(
     recorded in ``ledger``. At most ``max_quotes`` of them carry a quotation: a
     paragraph states facts, quotes colour them. Not ``strict``, only explicit
     back-references ("이날", "그는") count as leaning on the sentence before.
+    After the first, a sentence close to those taken gains up to ``near`` on one
+    elsewhere in the article, so a paragraph reads as one passage.
     """
 
     def dependent(sentence: StorySentence) -> bool:
@@ -152,7 +155,7 @@ def pick_story_sentences(
             for other in chosen
             if other.article_order == sentence.article_order
         ]
-        return NEARNESS / min(gaps) if gaps else 0.0
+        return near / min(gaps) if gaps else 0.0
 
     while len(chosen) < count:
         ranked = sorted(

@@ -468,6 +468,7 @@ def _lead(
         opener = openers.get(story.item.article.pk)
         if opener and trial.normal(opener) in trial.texts:
             opener = None
+        # A lead paragraph gives the story's telling facts, wherever they are.
         chosen = _pick(
             story,
             trial,
@@ -475,6 +476,7 @@ def _lead(
             accept=_lead_sentence,
             max_quotes=0,
             strict=strict,
+            near=0.0,
         )
         if not opener:
             chosen = opener_first(chosen[:high], story.focus, _day(story.item.article))
