@@ -346,6 +346,19 @@ def _sentence(text: str, position: int, terms: set[str]) -> StorySentence:
     return StorySentence(text, frozenset(terms), 0, position)
 
 
+def test_even_a_lenient_paragraph_never_opens_on_a_name_introduced_before():
+    focus = {"누리반", "정원"}
+    intro = _sentence("서울대에는 수학 천재들이 모이는 누리반이 있다.", 0, {"누리반"})
+    named = _sentence("누리반은 설립자의 이름을 딴 과정이다.", 1, {"누리반"})
+    more = _sentence("서울대는 내년 AI 정원을 200명으로 늘린다.", 2, {"정원"})
+    ledger = SentenceLedger()
+    ledger.add(intro.text, intro.terms)  # the 핵심 요약 took the introduction
+    chosen = pick_story_sentences(
+        [intro, named, more], focus, ledger, count=2, strict=False, title="서울대 AI"
+    )
+    assert chosen == [more]
+
+
 def test_a_paragraph_keeps_to_one_passage_of_its_article():
     focus = {"관세", "애플"}
     first = _sentence("대통령은 애플 관세에 유연성이라는 말을 두 번 썼다.", 5, focus)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from prism.nlp.korean import (
+    introduced_earlier,
     is_first_person,
     leans_on_previous,
     needs_context,
@@ -117,6 +118,7 @@ def pick_story_sentences(
     max_quotes: int = 1,
     strict: bool = True,
     near: float = NEARNESS,
+    title: str = "",
 ) -> list[StorySentence]:
     """Up to ``count`` of the story's most telling unused sentences, in reading order.
 
@@ -126,7 +128,9 @@ def pick_story_sentences(
     paragraph states facts, quotes colour them. Not ``strict``, only explicit
     back-references ("이날", "그는") count as leaning on the sentence before.
     After the first, a sentence close to those taken gains up to ``near`` on one
-    elsewhere in the article, so a paragraph reads as one passage.
+    elsewhere in the article, so a paragraph reads as one passage. Whatever the
+    mode, the paragraph opens on no name its article introduced before and
+    ``title`` (the story's headline) does not carry ("투링반은 …").
     """
 
     def dependent(sentence: StorySentence) -> bool:
@@ -186,8 +190,23 @@ def pick_story_sentences(
             ledger.add(member.text, member.terms)
             tried[member] = True
     chosen.sort(key=lambda s: (s.article_order, s.position))
+
     # Whatever the mode, a paragraph never opens on a sentence that needs context.
-    while chosen and (chosen[0].dependent if strict else needs_context(chosen[0].text)):
+    def opens_badly(sentence: StorySentence) -> bool:
+        if strict:
+            return sentence.dependent
+        earlier = " ".join(
+            s.text
+            for s in sentences
+            if s.article_order == sentence.article_order
+            and s.position < sentence.position
+        )
+        # Even leniently, never a name only the article introduced ("투링반은 …").
+        return needs_context(sentence.text) or introduced_earlier(
+            sentence.text, earlier, title
+        )
+
+    while chosen and opens_badly(chosen[0]):
         chosen.pop(0)
     return chosen
 

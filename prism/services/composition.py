@@ -420,13 +420,14 @@ def _pick(
     still wins when it says more (a lenient choice can lose every sentence to the
     rule that a paragraph never opens on one needing context)."""
     trial = _copy_ledger(ledger)
+    title = story.item.article.headline
     chosen = pick_story_sentences(
-        story.sentences, story.focus, trial, strict=True, **options
+        story.sentences, story.focus, trial, strict=True, title=title, **options
     )
     if not strict:
         lenient = _copy_ledger(ledger)
         more = pick_story_sentences(
-            story.sentences, story.focus, lenient, strict=False, **options
+            story.sentences, story.focus, lenient, strict=False, title=title, **options
         )
         if len(more) > len(chosen):
             chosen, trial = more, lenient
