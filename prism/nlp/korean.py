@@ -436,6 +436,7 @@ def _subject_index(words: list[str], tokenizer: Tokenizer) -> int:
 
 
 def _name_stem(word: str, tokenizer: Tokenizer) -> str:
+    """``word`` without its particle ("엔비디아가" → "엔비디아")."""
     tagged = tokenizer.pos(word)
     return "".join(form for form, _ in tagged[:-1])
 
@@ -446,6 +447,8 @@ def _descriptor_end(words: list[str], tokenizer: Tokenizer) -> int:
     "…주자인"), or a company's descriptor ("미국의 대형 투자은행"); 0 if none."""
     for index in range(len(words) - 1, -1, -1):
         tagged = tokenizer.pos(words[index])
+        if not tagged:
+            return 0
         last_form, last_tag = tagged[-1]
         if last_tag in {"Verb", "Adjective"} or (
             last_tag == "Josa" and last_form == "인"

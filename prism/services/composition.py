@@ -451,7 +451,7 @@ def _lead(
     where it can be, else the story's best standalone account (``opener_first``:
     a reported event, not a verdict or last week's backdrop). Then come one to
     three of the story's own sentences that its 핵심 요약 does not have, told
-    shorter (glosses in parentheses, a lone date and an announcement tail dropped:
+    shorter (glosses in parentheses and an announcement tail dropped, dates kept:
     ``prism.nlp.korean.compress``), and, where the story says it, a close on what
     it means for Korea or this reader (``pick_closer``). A paragraph keeps to
     ``LEAD_PARAGRAPH_CHARS``. A story with too little left to say, or nothing to
