@@ -227,9 +227,9 @@ def test_same_story_articles_become_related_articles(make_article, reader_type):
     assert item.selection_reason["related_article_ids"] == [other.pk]
 
 
-def test_too_few_candidates_are_used_as_they_are_and_noted(make_article, reader_type):
-    now = timezone.now()
-    for number in range(2):
+def tariff_articles(make_article, now: dt.datetime, count: int) -> None:
+    """``count`` different tariff articles of the last hours."""
+    for number in range(count):
         make_article(
             headline=f"관세 뉴스 {number}",
             body=(
@@ -239,6 +239,11 @@ def test_too_few_candidates_are_used_as_they_are_and_noted(make_article, reader_
             * 4,
             published_at=now - dt.timedelta(hours=1 + number),
         )
+
+
+def test_too_few_candidates_are_used_as_they_are_and_noted(make_article, reader_type):
+    now = timezone.now()
+    tariff_articles(make_article, now, 2)
     selection = briefing_select(
         reader_type=reader_type, edition_date=timezone.localdate(now), now=now
     )
@@ -255,16 +260,7 @@ def test_main_interests_no_candidate_mentions_are_noted(make_article, db):
         slug="test-reader",
         interests={"청약": 3.0, "전세": 2.5, "관세": 2.0, "수출": 1.0},
     )
-    for number in range(3):
-        make_article(
-            headline=f"관세 뉴스 {number}",
-            body=(
-                f"미국이 {number + 1}번째 품목 관세를 발표했다. 수출기업의 부담이 "
-                "커졌다. 정부는 지원책을 내놓았다. "
-            )
-            * 4,
-            published_at=now - dt.timedelta(hours=1 + number),
-        )
+    tariff_articles(make_article, now, 3)
     selection = briefing_select(
         reader_type=reader_type, edition_date=timezone.localdate(now), now=now
     )
