@@ -25,6 +25,7 @@ from prism.nlp.korean import (
 
 SIMILAR_SENTENCE = 0.5  # noun-set Jaccard at which two sentences say the same
 NEARNESS = 0.3  # what a sentence right next to a chosen one adds to its salience
+NEAR_SPAN = 3  # how far apart (in sentences) nearness still counts
 LONG_SENTENCE = 170  # characters; longer ones read heavily in a paragraph
 TOO_LONG_SENTENCE = 230
 _NUMBER = re.compile(r"\d")
@@ -159,16 +160,31 @@ def pick_story_sentences(
             for other in chosen
             if other.article_order == sentence.article_order
         ]
-        return near / min(gaps) if gaps else 0.0
+        gap = min(gaps, default=NEAR_SPAN + 1)
+        return near / gap if gap <= NEAR_SPAN else 0.0
 
-    while len(chosen) < count:
-        ranked = sorted(
-            (s for s in sentences if s not in chosen and not tried.get(s)),
-            key=lambda s: (-(value[s] + nearness(s)), s.article_order, s.position),
+    def key(sentence: StorySentence) -> tuple:
+        return (
+            -(value[sentence] + nearness(sentence)),
+            sentence.article_order,
+            sentence.position,
         )
-        if not ranked:
+
+    ranked = sorted(sentences, key=key)  # nothing chosen yet: by value alone
+    while len(chosen) < count:
+        best = next((s for s in ranked if s not in tried), None)
+        if best is None:
             break
-        sentence = ranked[0]
+        # Only the neighbours of what was taken gain enough to matter.
+        neighbours = [
+            neighbour
+            for other in chosen
+            for gap in range(1, NEAR_SPAN + 1)
+            for place in (other.position - gap, other.position + gap)
+            if (neighbour := by_place.get((other.article_order, place))) is not None
+            and neighbour not in tried
+        ]
+        sentence = min([best, *neighbours], key=key) if near else best
         tried[sentence] = True
         if not usable(sentence):
             continue

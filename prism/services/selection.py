@@ -619,8 +619,10 @@ def _missing_interests(selection: Selection) -> list[str]:
     if selection.pool is None or not interests:
         return []
     main = sorted(interests, key=lambda k: -float(interests[k]))[:MAIN_INTERESTS]
-    return [
-        str(word)
-        for word in main
-        if not any(matched_keywords(a, {word: 1.0}) for a in selection.pool.articles)
-    ]
+    missing = {str(word): 1.0 for word in main}
+    for article in selection.pool.articles:
+        for word in matched_keywords(article, missing):
+            del missing[word]
+        if not missing:
+            break
+    return [str(word) for word in main if str(word) in missing]
