@@ -78,6 +78,10 @@ class SentenceLedger:
         if terms:
             self.term_sets.append(terms)
 
+    def told(self, text: str) -> bool:
+        """Whether exactly ``text`` is in the briefing already."""
+        return self.normal(text) in self.texts
+
     def repeats(self, text: str, terms: frozenset[str]) -> bool:
         normal = self.normal(text)
         if normal in self.texts or any(
@@ -138,7 +142,7 @@ def pick_story_sentences(
         return sentence.dependent if strict else leans_on_previous(sentence.text)
 
     by_place = {(s.article_order, s.position): s for s in sentences}
-    tried: dict[StorySentence, bool] = {}
+    tried: set[StorySentence] = set()
 
     def usable(sentence: StorySentence | None) -> bool:
         return (
@@ -185,7 +189,7 @@ def pick_story_sentences(
             and neighbour not in tried
         ]
         sentence = min([best, *neighbours], key=key) if near else best
-        tried[sentence] = True
+        tried.add(sentence)
         if not usable(sentence):
             continue
         quoted = bool(QUOTATION.search(sentence.text))
@@ -204,7 +208,7 @@ def pick_story_sentences(
         for member in group:
             chosen.append(member)
             ledger.add(member.text, member.terms)
-            tried[member] = True
+            tried.add(member)
     chosen.sort(key=lambda s: (s.article_order, s.position))
 
     # Whatever the mode, a paragraph never opens on a sentence that needs context.

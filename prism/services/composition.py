@@ -289,7 +289,7 @@ _BACKDROP_OPENING = re.compile(r"^(?:그간|그동안|한때|과거(?:에는)?|�
 
 def _lead_sentence(sentence: StorySentence) -> bool:
     """Lead sentences state facts in a few words: no quotations, nothing long, no
-    backdrop set up for a contrast, and no "이날" (a lead tells no dates, so "that
+    backdrop set up for a contrast, and no "이날" (away from its article, "that
     day" would point at nothing)."""
     return _lead_text(sentence.text)
 
@@ -394,7 +394,7 @@ def _open_sections(
     for section in sections:
         story = by_rank.get(section.ranks[0]) if section.ranks else None
         opener = openers.get(story.item.article.pk) if story else None
-        if not opener or ledger.normal(opener) in ledger.texts:
+        if not opener or ledger.told(opener):
             continue
         high = SECTION_SENTENCES[1]
         told = split_sentences(section.body)
@@ -467,7 +467,7 @@ def _lead(
         # Its own item's lede, told shorter (the ledger, which holds the lede,
         # would take any restatement for a repeat), unless a section told it.
         opener = openers.get(story.item.article.pk)
-        if opener and trial.normal(opener) in trial.texts:
+        if opener and trial.told(opener):
             opener = None
         # A lead paragraph gives the story's telling facts, wherever they are.
         chosen = _pick(
@@ -606,7 +606,7 @@ def _sections(
                 continue
             trial = _copy_ledger(ledger)
             opener = openers.get(story.item.article.pk)
-            if opener and trial.normal(opener) in trial.texts:
+            if opener and trial.told(opener):
                 opener = None  # the lead opened on it
             chosen = _pick(
                 story,
