@@ -72,7 +72,7 @@ def test_cp949_file_is_decoded(ingest_fixtures):
     result = parse_path(str(ingest_fixtures / "leads_cp949.txt"))
     assert result.format == "leads"
     assert result.articles[0].headline == (
-        "원자재 가격 하락으로 국내 제조업체의 원가 부담이 줄어들고 있다"
+        "원자재 가격 하락으로 국내 제조업체의 원가 부담 줄어들어"
     )
 
 

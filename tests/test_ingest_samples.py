@@ -68,5 +68,5 @@ def test_sedaily_leads():
         assert len(article.headline) < len(article.body) / 2
         assert "Skip to main content" not in article.body
     assert result.articles[0].headline == (
-        "프랑스, 미국과 중국 주도로 전개되던 인공지능 패권 경쟁에 가세"
+        "프랑스, 미국과 중국 주도로 전개되던 AI 패권 경쟁에 가세"
     )
