@@ -80,6 +80,21 @@ def test_a_heading_heads_its_paragraph(okt):
     )
 
 
+def test_a_heading_names_what_its_paragraph_opens_on(okt):
+    headline = "서울만 300명인데…지방 소아과 전문의 '0명'"
+    concepts = ["소아과 전문의", "의대 정원"]
+    # The headline's concept comes only in the third sentence: the heading
+    # follows the opening instead.
+    body = (
+        "의대 정원은 규제에 묶여 있다. 정부는 증원을 검토하고 있다. "
+        "지방 소아과 전문의가 한 명도 없는 군이 늘었다."
+    )
+    assert theme_heading(concepts, headline, [], okt, body=body) == "의대 정원 규제"
+    # Named in the first two sentences, the headline's concept stays.
+    body = "정부는 증원을 검토하고 있다. 지방 소아과 전문의가 한 명도 없는 군이 늘었다."
+    assert theme_heading(concepts, headline, [], okt, body=body) == "소아과 전문의 부족"
+
+
 def test_a_growth_that_stalled_is_no_growth(okt):
     body = "2년 동안 수도권이 늘린 AI 학과 증원 수는 205명에 그쳤다."
     assert theme_heading(["AI 학과"], "AI전문교사 '0명'", [], okt, body=body) == (

@@ -17,6 +17,8 @@ from prism.nlp.tokens import Tokenizer
 
 THEME_MIN_CHARS = 6
 THEME_MAX_CHARS = 22
+# A heading names what the paragraph opens on: its concept is in these sentences.
+OPENING_SENTENCES = 2
 
 # What a story reports, most specific first, and the noun a heading names it by.
 TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -232,11 +234,13 @@ def theme_heading(
     The concept is the noun phrase the headline puts right before its trend
     word ("국채·물가불안 부담도" → "국채·물가불안 우려"), else the first of
     ``concepts`` (the story's keyword phrases, best first) that has no figure and
-    does not already name the trend. A heading heads its paragraph: when
-    ``body`` (the paragraph) does not name that concept, the heading is made from
-    the paragraph instead, its most specific trend and the first of ``concepts``
-    it names ("AI 학과 규제" over quotas, not "AI전문교사 부족"). "" when no
-    trend is found or no heading fits in ``THEME_MAX_CHARS``.
+    does not already name the trend. A heading heads its paragraph: when the
+    opening of ``body`` (the paragraph's first ``OPENING_SENTENCES``) does not
+    name that concept, the heading is made from the paragraph instead, the
+    first of its sentences naming one of ``concepts`` giving the concept and
+    that sentence's most specific trend ("AI 학과 규제" over quotas, not
+    "AI전문교사 부족"). "" when no trend is found or no heading fits in
+    ``THEME_MAX_CHARS``.
     """
     trend, at = story_trend(headline, lede)
     found = []
@@ -244,11 +248,13 @@ def theme_heading(
         arrow = bool(_ARROWS.match(headline, at))
         found.append(_headline_concept(_clean(headline), at, tokenizer, arrow=arrow))
     heading = _fitting(trend, [*found, *concepts], found) if trend else ""
-    if not body or (heading and _names(body, heading.removesuffix(trend))):
+    sentences = re.split(r"(?<=[.!?])\s+", body)
+    opening = " ".join(sentences[:OPENING_SENTENCES])
+    if not body or (heading and _names(opening, heading.removesuffix(trend))):
         return heading
-    for concept in concepts:
-        # The paragraph's sentence naming the concept says where it is heading.
-        for sentence in re.split(r"(?<=[.!?])\s+", body):
+    # The paragraph's first sentence naming a concept says where it is heading.
+    for sentence in sentences:
+        for concept in concepts:
             if not _names(sentence, concept):
                 continue
             told = next(
