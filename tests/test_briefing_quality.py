@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from prism.models import Article, Briefing, ReaderType
 from prism.nlp.extractive import ExtractiveSummarizer
 from prism.nlp.korean import (
     bare_noun_heading,
+    compress,
     concept_phrase,
     drop_attribution,
     has_this_day,
@@ -39,7 +41,12 @@ from prism.nlp.themes import (
     pick_story_sentences,
 )
 from prism.nlp.tokens import get_tokenizer
-from prism.services.composition import acceptable_keyword
+from prism.services.composition import (
+    LEAD_PARAGRAPH_CHARS,
+    _restated_followers,
+    _within_budget,
+    acceptable_keyword,
+)
 from prism.services.selection import (
     briefing_select,
     clear_caches,
@@ -200,10 +207,17 @@ def test_a_contrast_whose_other_side_is_unnamed_needs_context():
         ),
         # A concession before the statement goes.
         (
-            "AI를 둘러싼 패권 경쟁이 심화하고 있지만 우리나라의 인재 양성 체계는 "
-            "제자리라는 우려가 나온다.",
-            "AI 전문교사 0명",
-            "우리나라의 인재 양성 체계는 제자리라는 우려가 나온다.",
+            "수출이 석 달째 늘었지만 내수 기업의 체감 경기는 여전히 싸늘하다는 "
+            "지적이 나온다.",
+            "내수 기업 체감 경기 싸늘",
+            "내수 기업의 체감 경기는 여전히 싸늘하다는 지적이 나온다.",
+        ),
+        # A list before "등" keeps its first item.
+        (
+            "미 행정부는 11일 반도체 및 제조 장비, 스마트폰, 컴퓨터 등 전자제품에 "
+            "대한 관세 예외를 발표했다.",
+            "막무가내 관세",
+            "미 행정부는 11일 반도체 등 전자제품에 대한 관세 예외를 발표했다.",
         ),
         # A leader is named by surname and title.
         (
@@ -228,6 +242,15 @@ def test_a_lede_is_told_shorter_for_the_lead(okt, lede, headline, restated):
         ("AI 칩 수요를 이끄는 한빛전자가 세계 1위에 올랐다.", "메모리 시장 재편"),
         # ...and so does a common noun, which needs it to say which.
         ("AI를 적극 활용하는 기업은 생산성이 30% 높았다.", "AI 활용 기업 생산성"),
+        # A concession carrying the headline's topic stays: without "AI" the
+        # lede would say the whole system lags.
+        (
+            "인공지능(AI)을 둘러싼 패권 경쟁이 심화하고 있지만 우리나라의 인재 양성 "
+            "체계는 제자리라는 우려가 나온다.",
+            "韓 AI전문교사 '0명'",
+        ),
+        # Company names in a list are the news.
+        ("삼성전자, SK하이닉스, LG전자 등 대기업이 투자를 늘린다.", "대기업 투자"),
     ],
 )
 def test_a_lede_that_cannot_be_told_shorter_is_not_restated(okt, lede, headline):
@@ -397,6 +420,52 @@ def test_a_lead_paragraph_opens_on_what_happened():
     today = _sentence("정부는 14일 반도체 관세 유예를 끝냈다.", 5, {"관세", "유예"})
     assert opener_first([backdrop, today], focus, day=15)[0] is today
     assert opener_first([backdrop, today], focus)[0] is backdrop
+
+
+def test_a_lede_without_a_figure_goes_on_with_what_happened(okt):
+    def item(pk, headline, summary):
+        return SimpleNamespace(
+            article=SimpleNamespace(pk=pk), headline=headline, summary=summary
+        )
+
+    vague = item(
+        1,
+        "막무가내 관세",
+        "한빛 행정부가 관세를 두고 며칠 만에 180도 다른 입장을 보이고 있다. "
+        "한빛 행정부는 11일(현지 시간) 반도체 및 제조 장비, 스마트폰, 컴퓨터 등 "
+        "전자제품에 관세 예외를 발표했다가 13일 품목 관세에 넣겠다고 했다. 셋째다.",
+    )
+    figured = item(
+        2,
+        "누리캐피털 목표가 하향",
+        "누리캐피털이 중국 지수 목표치를 81에서 75로 낮췄다. 누리캐피털은 반도체 및 "
+        "제조 장비, 스마트폰, 컴퓨터 등 전자제품 수출이 줄 것으로 봤다.",
+    )
+    dated = item(
+        3,
+        "누리전자 증산",
+        "누리전자가 14일 메모리 증산에 나섰다. 누리전자는 이날 반도체 및 제조 장비, "
+        "스마트폰, 컴퓨터 등 전자제품 수요가 늘었다고 설명했다.",
+    )
+    openers = {1: "opener", 2: "opener", 3: "opener"}
+    followers = _restated_followers([vague, figured, dated], openers, okt)
+    assert followers[1] == (
+        "한빛 행정부는 11일 반도체 등 전자제품에 관세 예외를 발표했다가 13일 품목 "
+        "관세에 넣겠다고 했다."
+    )
+    assert 2 not in followers  # its lede has the figure already
+    # "이날" takes the day the lede reports ("14일" is a date, not a figure).
+    assert followers[3].startswith("누리전자는 14일 반도체 등 전자제품 수요가")
+    # Without an opener of its own a story takes no follower.
+    assert _restated_followers([vague], {}, okt) == {}
+
+
+def test_a_lead_paragraph_keeps_its_opener_and_follower_within_budget():
+    long = "가" * 150
+    texts = ["오프너다.", "팔로워다.", long, long]
+    kept = _within_budget(texts, 2, keep=2)
+    assert kept[:2] == ["오프너다.", "팔로워다."]
+    assert len(" ".join(kept)) <= LEAD_PARAGRAPH_CHARS or len(kept) == 2
 
 
 def test_a_lead_paragraph_closes_on_what_the_story_means_here():
@@ -783,7 +852,7 @@ def test_briefings_from_the_real_dumps(db):
     assert len(briefings) == ReaderType.objects.filter(is_active=True).count()
     hard_kinds = {"column", "qa_marker", "furniture", "empty_section", "first_person"}
     sets = []
-    opened_on_news = 0
+    opened_on_news = followed = 0
     for briefing in briefings:
         items = list(briefing.items.select_related("article"))
         assert len(items) == 6, briefing
@@ -813,7 +882,20 @@ def test_briefings_from_the_real_dumps(db):
             for p in paragraphs
             for lede in ledes
         )
+        # A lede with no figure ("…며칠 만에 180도 다른 입장을 보이고 있다") goes
+        # on with what happened: the 핵심 요약's next sentence, told shorter.
+        seconds = [
+            split_sentences(i.summary)[1].text
+            for i in items
+            if len(split_sentences(i.summary)) > 1
+        ]
+        followed += any(
+            len(told := split_sentences(p)) > 1
+            and any(_told_shorter(told[1].text, compress(second)) for second in seconds)
+            for p in paragraphs
+        )
         sets.append({i.article_id for i in items})
     assert opened_on_news >= len(briefings) // 2, opened_on_news
+    assert followed >= len(briefings) // 3, followed
     assert mean_pairwise_overlap(sets) <= 0.5
     assert "품질 점검" in out.getvalue()

@@ -373,6 +373,19 @@ _COMMON_SUBJECTS = frozenset(
     "학생들 직원 직원들 국가 나라 은행 은행들 도시 지역 가구 가계 제품 서비스".split()
 )
 RESTATED_MAX_SHARE = 0.9  # of the lede's characters, at most, for a restatement
+# A list of three or more short items before "등" ("반도체 및 제조 장비,
+# 스마트폰, 컴퓨터 등 전자제품"): the first item and "등" say it in a lead.
+_LIST = re.compile(
+    r"(?<!\S)(?P<first>[가-힣]+)(?:(?:,\s|\s및\s)[가-힣]+(?:\s[가-힣]+)?){2,}\s등(?=\s)"
+)
+
+
+def shorten_list(text: str) -> str:
+    """``text`` with each list of three or more short items before "등" told by
+    its first item: "반도체 및 제조 장비, 스마트폰, 컴퓨터 등 전자제품" → "반도체 등
+    전자제품". Lists with figures or Latin letters ("BYD(183억 원), …",
+    "SK하이닉스, LG전자 …") stay: their items are the news."""
+    return _LIST.sub(lambda m: f"{m.group('first')} 등", text)
 
 
 def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
@@ -382,18 +395,24 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     The paper's own leads open on the day's news and say it in fewer words than
     the 핵심 요약 below them: "인공지능(AI) 반도체 열풍을 주도하는 엔비디아가 처음으로
     …" becomes "엔비디아가 처음으로 …". Only words are dropped — glosses, an
-    announcement tail (``compress``), a clause or descriptor before a
-    subject the headline names, a concession before the statement, a leader's
-    given name — so every word still comes from the article. A restatement saves
+    announcement tail (``compress``), all but the first item of a list before
+    "등" (``shorten_list``), a clause or descriptor before a
+    subject the headline names, a concession before the statement (unless it
+    carries a word of the headline the rest lacks), a leader's given name — so
+    every word still comes from the article. A restatement saves
     at least a tenth of the lede, glosses aside: one that keeps it all would be a
     copy.
     """
     original = sentence.strip()
-    text = _FULL_TITLE.sub(r"\1 \2", compress(original), count=1)
+    text = _FULL_TITLE.sub(r"\1 \2", shorten_list(compress(original)), count=1)
     concession = _CONCESSION.match(text)
     if concession:
         rest = text[concession.end() :]
-        if not needs_context(rest) and _subject_index(rest.split(), tokenizer) >= 0:
+        if (
+            not needs_context(rest)
+            and _subject_index(rest.split(), tokenizer) >= 0
+            and not _carries_topic(original[: concession.end()], rest, headline)
+        ):
             text = rest
     words = text.split()
     subject = _subject_index(words, tokenizer)
@@ -413,6 +432,19 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     ):
         return None
     return text
+
+
+def _carries_topic(part: str, rest: str, headline: str) -> bool:
+    """Whether ``part`` of a sentence (glosses and all) names a word of the
+    headline that ``rest`` does not: "인공지능(AI)을 둘러싼 … 심화하고 있지만"
+    carries the "AI" of "韓 AI전문교사 '0명'", and without it "우리나라의 인재
+    양성 시스템은 후진국 수준" would say the whole system is."""
+    words = re.findall(r"[A-Za-z]{2,}|[가-힣]{2,}", headline)
+    return any(
+        word in part and word not in rest
+        for word in words
+        if not word.isascii() or word.isupper()
+    )
 
 
 def _compact(text: str) -> str:

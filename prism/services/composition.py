@@ -209,7 +209,10 @@ def briefing_compose(
     for story in stories:
         story.concepts = story_keywords(story, extractor, tokenizer, excluded)
     openers = _restated_ledes(items, tokenizer)
-    lead, sections, notes = _lead_and_sections(stories, ledger, tokenizer, openers)
+    followers = _restated_followers(items, openers, tokenizer)
+    lead, sections, notes = _lead_and_sections(
+        stories, ledger, tokenizer, openers, followers
+    )
     told = "\n".join(
         [
             *lead,
@@ -332,14 +335,49 @@ def _restated_ledes(
     return openers
 
 
+# A figure that is no date ("21.0%", "767억 달러", not "14일", "2023년" or the
+# "180도" of a turnaround).
+_FIGURE = re.compile(r"\d(?![\d.,]*\s?(?:일|월|년|분기|도\s))")
+
+
+def _restated_followers(
+    items: Sequence[ComposedItem], openers: Mapping[int, str], tokenizer: Tokenizer
+) -> dict[int, str]:
+    """For an item whose restated lede says what happened but gives no figure
+    ("트럼프 행정부가 … 며칠 만에 180도 다른 입장을 보이고 있다"), the 핵심 요약's
+    next sentence told shorter (``korean.restate``): the lead paragraph goes on
+    with it, or the reader never learns what the two positions were ("… 11일에는
+    반도체 등 전자제품에 대한 상호관세 예외를 발표했다가 13일에는 …"). An "이날"
+    in it takes the day the lede reports."""
+    followers = {}
+    for item in items:
+        sentences = split_sentences(item.summary)
+        if item.article.pk not in openers or len(sentences) < 2:
+            continue
+        lede, text = sentences[0].text, sentences[1].text
+        if _FIGURE.search(lede):
+            continue  # the lede has its figure
+        if has_this_day(text):
+            day = last_reported_day(lede)
+            if not day:
+                continue
+            text = with_this_day(text, day)
+        follower = restate(text, item.headline, tokenizer)
+        if follower and _lead_text(follower):
+            followers[item.article.pk] = follower
+    return followers
+
+
 def _lead_and_sections(
     stories: Sequence[Story],
     ledger: SentenceLedger,
     tokenizer: Tokenizer,
     openers: Mapping[int, str] | None = None,
+    followers: Mapping[int, str] | None = None,
 ) -> tuple[list[str], list[ComposedSection], list[str]]:
     """The lead and the sections, the lead giving way until three sections fit."""
     openers = openers or {}
+    followers = followers or {}
     wanted = int(prism_settings.SECTIONS_PER_BRIEFING)
     best = None
     for target, paragraphs, strict in LEAD_PLANS:
@@ -351,6 +389,7 @@ def _lead_and_sections(
             paragraphs=paragraphs,
             strict=strict,
             openers=openers,
+            followers=followers,
         )
         sections, notes = _sections(
             stories, trial, tokenizer, strict=strict, openers=openers
@@ -369,7 +408,14 @@ def _lead_and_sections(
             sections, notes = _sections(
                 stories, trial, tokenizer, strict=strict, openers=section_openers
             )
-            lead = _lead(stories, trial, target=2, strict=strict, openers=openers)
+            lead = _lead(
+                stories,
+                trial,
+                target=2,
+                strict=strict,
+                openers=openers,
+                followers=followers,
+            )
             fit = _fit(lead, sections, wanted)
             if fit > best[0]:
                 best = (fit, (lead, sections, notes, trial))
@@ -443,13 +489,16 @@ def _lead(
     paragraphs: int = LEAD_PARAGRAPHS,
     strict: bool = True,
     openers: Mapping[int, str] | None = None,
+    followers: Mapping[int, str] | None = None,
 ) -> list[str]:
     """The big picture: one paragraph for each of the day's top stories.
 
     Stories go in rank order (interest items first). A paragraph opens on what
     happened: the item's lede told shorter (``openers``, see ``_restated_ledes``)
     where it can be, else the story's best standalone account (``opener_first``:
-    a reported event, not a verdict or last week's backdrop). Then come one to
+    a reported event, not a verdict or last week's backdrop); a lede with no
+    figure goes on with the 핵심 요약's next sentence told shorter (``followers``,
+    see ``_restated_followers``). Then come one to
     three of the story's own sentences that its 핵심 요약 does not have, told
     shorter (glosses in parentheses and an announcement tail dropped, dates kept:
     ``prism.nlp.korean.compress``), and, where the story says it, a close on what
@@ -458,6 +507,7 @@ def _lead(
     open on, gives its place to the next.
     """
     openers = openers or {}
+    followers = followers or {}
     low, high = LEAD_SENTENCES
     lead: list[str] = []
     for story in stories:
@@ -469,11 +519,15 @@ def _lead(
         opener = openers.get(story.item.article.pk)
         if opener and trial.told(opener):
             opener = None
+        follower = followers.get(story.item.article.pk) if opener else None
+        if follower and trial.told(follower):
+            follower = None
+        told = [text for text in (opener, follower) if text]
         # A lead paragraph gives the story's telling facts, wherever they are.
         chosen = _pick(
             story,
             trial,
-            count=target - 1 if opener else target,
+            count=max(target - len(told), 1),
             accept=_lead_sentence,
             max_quotes=0,
             strict=strict,
@@ -481,7 +535,6 @@ def _lead(
         )
         if not opener:
             chosen = opener_first(chosen[:high], story.focus, _day(story.item.article))
-        told = [opener] if opener else []
         chosen = chosen[: high - len(told)]
         if chosen and len(told) + len(chosen) < high:
             # It closes on what the story means for Korea or for this reader.
@@ -505,19 +558,20 @@ def _lead(
             )
         ):
             continue
-        if opener:
-            trial.add(opener, frozenset())
+        for text in told:
+            trial.add(text, frozenset())
         _adopt(ledger, trial)
-        lead.append(" ".join(_within_budget(texts, low)))
+        lead.append(" ".join(_within_budget(texts, low, keep=len(told))))
     return lead
 
 
-def _within_budget(texts: list[str], low: int) -> list[str]:
-    """``texts`` kept to ``LEAD_PARAGRAPH_CHARS``: the opener and the closer stay,
-    the sentences between them go from the last, down to ``low`` sentences."""
+def _within_budget(texts: list[str], low: int, keep: int = 1) -> list[str]:
+    """``texts`` kept to ``LEAD_PARAGRAPH_CHARS``: the first ``keep`` (the
+    opener and its follower) and the closer stay, the sentences between them go
+    from the last, down to ``low`` sentences; then the closer goes."""
     texts = list(texts)
-    while len(texts) > low and len(" ".join(texts)) > LEAD_PARAGRAPH_CHARS:
-        del texts[-2]
+    while len(texts) > max(low, keep) and len(" ".join(texts)) > LEAD_PARAGRAPH_CHARS:
+        del texts[-2 if len(texts) - 2 >= keep else -1]
     return texts
 
 
