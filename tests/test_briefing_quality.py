@@ -26,8 +26,10 @@ from prism.nlp.korean import (
     is_first_person,
     leans_on_previous,
     needs_context,
+    refers_back,
     reported_days,
     restate,
+    unanchored,
 )
 from prism.nlp.noise import glued_heading, unread
 from prism.nlp.quality import BriefingText, ItemText, quality_report
@@ -380,6 +382,49 @@ def test_even_a_lenient_paragraph_never_opens_on_a_name_introduced_before():
         [intro, named, more], focus, ledger, count=2, strict=False, title="서울대 AI"
     )
     assert chosen == [more]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "이번 조사에서 위탁 생산만 하는 업체는 제외됐다.",
+        "한빛전자 역시 지난해 같은 부품을 납품했다.",
+        "물가 불안 역시 정책에 영향을 미친다.",
+        "새로운 목표치는 현재 대비 각각 12%, 15% 높은 수준이다.",
+        "이날 주가는 3% 올랐다.",
+    ],
+)
+def test_references_back_that_even_a_lenient_paragraph_honours(sentence):
+    assert refers_back(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "각각" over what the sentence itself lists.
+        "한빛전자와 누리전자는 각각 12%, 15% 늘었다.",
+        # A subject the headline named, adding nothing ("도" is lenient's to allow).
+        "한빛전자가 14일 목표치를 내렸다.",
+    ],
+)
+def test_sentences_that_do_not_refer_back(sentence):
+    assert not refers_back(sentence)
+
+
+def test_this_survey_needs_the_survey_named_before_it():
+    assert unanchored("이번 조사에서 TSMC는 제외됐다.", "퀄컴은 5위에 머물렀다.")
+    assert not unanchored(
+        "이번 조사에서 TSMC는 제외됐다.", "가트너가 11일 매출 조사를 발표했다."
+    )
+    assert not unanchored("TSMC는 제외됐다.", "")
+    focus = {"퀄컴", "조사"}
+    qualcomm = _sentence("퀄컴은 매출이 늘었지만 5위에 머물렀다.", 4, {"퀄컴"})
+    survey = _sentence("이번 조사에서 TSMC는 제외됐다.", 5, {"조사", "tsmc"})
+    other = _sentence("인텔은 3위로 내려앉았다.", 9, {"인텔"})
+    chosen = pick_story_sentences(
+        [qualcomm, survey, other], focus, SentenceLedger(), count=3, strict=False
+    )
+    assert survey not in chosen and qualcomm in chosen
 
 
 def test_a_paragraph_keeps_to_one_passage_of_its_article():

@@ -86,6 +86,41 @@ def leans_on_previous(sentence: str) -> bool:
     return bool(BACK_REFERENCE.match(sentence.strip()))
 
 
+# "각각" with nothing listed before it in the sentence ("새로운 목표치는 현재 대비
+# 각각 12%, 15% 높은 수준이다"): the things it spreads over are in the one before.
+_EACH = re.compile(r"(?<!\S)각각(?=\s)")
+_LISTED = re.compile(r"[가-힣A-Za-z0-9](?:와|과)\s|\s및\s|·|,\s")
+
+
+_THIS_ONE = re.compile(
+    r"이번\s*(수상|조치|결정|발표|사태|조사|보고서|회의|협상|행사|대회|설문|집계)"
+)
+
+
+def unanchored(sentence: str, before: str) -> bool:
+    """Whether ``sentence`` names "이번 조사" (this survey, this decision …)
+    while the text ``before`` it never names that survey: "이번 조사에서 TSMC는
+    제외됐다" after a sentence on Qualcomm's sales points at nothing."""
+    match = _THIS_ONE.search(sentence)
+    return bool(match) and match.group(1) not in before
+
+
+def refers_back(sentence: str) -> bool:
+    """True when ``sentence`` names what the sentence before it said, anywhere in
+    it: it opens pointing back (``leans_on_previous``), names "이번 조사" or "이
+    같은 …" (``MID_REFERENCE``), adds a subject with "역시" ("삼성전자 역시 …"),
+    or spreads "각각" over things it does not list. Even a paragraph filled
+    leniently takes such a sentence only after the one it refers to."""
+    text = sentence.strip()
+    each = _EACH.search(text)
+    return bool(
+        leans_on_previous(text)
+        or MID_REFERENCE.search(text)
+        or _ALSO_SUBJECT.match(text)
+        or (each and not _LISTED.search(text[: each.start()]))
+    )
+
+
 SUBJECT_PARTICLES = frozenset(
     {"이", "가", "은", "는", "께서", "이가", "에서는", "에선"}
 )
@@ -99,6 +134,8 @@ DEPENDENT_ENDING = re.compile(
 ADDITIVE = re.compile(
     r"(?:점|것|수|데|적|때|에서|에게|으로|[가-힣]로|까지|부터|만큼)도\s|^\S+\s역시\s"
 )
+# A subject added with "역시" ("물가 불안 역시 …", "SK하이닉스 역시 …").
+_ALSO_SUBJECT = re.compile(r"^(?:\S+\s){0,2}\S+\s역시\s")
 # References anywhere in a sentence to something the sentence before named.
 MID_REFERENCE = re.compile(
     r"(?:두|이|같은|해당|그)\s*기간|이\s*같은|그보다|이보다|앞서\s*(?:언급|밝힌|말한)|"

@@ -20,7 +20,9 @@ from prism.nlp.korean import (
     is_first_person,
     leans_on_previous,
     needs_context,
+    refers_back,
     reported_days,
+    unanchored,
 )
 
 SIMILAR_SENTENCE = 0.5  # noun-set Jaccard at which two sentences say the same
@@ -131,7 +133,9 @@ def pick_story_sentences(
     writer's own voice ("…허탈감이 밀려왔다.") never comes. The chosen sentences are
     recorded in ``ledger``. At most ``max_quotes`` of them carry a quotation: a
     paragraph states facts, quotes colour them. Not ``strict``, only explicit
-    back-references ("이날", "그는") count as leaning on the sentence before.
+    references back ("이날", "그는", "삼성전자 역시": ``refers_back``) count as
+    leaning on the sentence before. In any mode "이번 조사" comes only after a
+    sentence naming the survey (``unanchored``).
     After the first, a sentence close to those taken gains up to ``near`` on one
     elsewhere in the article, so a paragraph reads as one passage. Whatever the
     mode, the paragraph opens on no name its article introduced before and
@@ -139,7 +143,7 @@ def pick_story_sentences(
     """
 
     def dependent(sentence: StorySentence) -> bool:
-        return sentence.dependent if strict else leans_on_previous(sentence.text)
+        return sentence.dependent if strict else refers_back(sentence.text)
 
     by_place = {(s.article_order, s.position): s for s in sentences}
     tried: set[StorySentence] = set()
@@ -204,6 +208,14 @@ def pick_story_sentences(
                 group = [before, sentence]
             else:
                 continue
+        told_before = " ".join(
+            s.text
+            for s in [*chosen, *group[:-1]]
+            if s.article_order == sentence.article_order
+            and s.position < sentence.position
+        )
+        if unanchored(sentence.text, told_before):
+            continue
         quotes += sum(1 for member in group if QUOTATION.search(member.text))
         for member in group:
             chosen.append(member)
