@@ -68,8 +68,13 @@ VAGUE_WORDS = frozenset(
 
 
 FIGURES_OF_SPEECH = frozenset(
-    "지각 변동 열풍 쑥대밭 몰입 신화 광풍 돌풍 막무가내".split()
+    "지각 변동 열풍 쑥대밭 몰입 신화 광풍 돌풍 막무가내 정점 직격탄 먹구름 빨간불 "
+    "적신호 청신호 훈풍 한파 폭탄 날개".split()
 )
+
+
+# People are no concept ("AI 연구자", "반도체 전문가"): what they say or want is.
+PEOPLE_WORDS = frozenset("연구자 연구원 전문가 관계자 교수 학생 직원 근로자".split())
 
 
 DATE_LIKE = re.compile(
@@ -180,6 +185,8 @@ def acceptable_keyword(
     if all(word in GENERIC_KEYWORDS or word in VAGUE_WORDS for word in words):
         return False
     if any(word in FIGURES_OF_SPEECH for word in words):
+        return False
+    if words[-1] in PEOPLE_WORDS:
         return False
     return extractor is None or not _generic(extractor, phrase)
 
