@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from prism.nlp.headings import THEME_MAX_CHARS, story_trend, theme_heading
-from prism.nlp.korean import compress, has_this_day, last_reported_day, with_this_day
+from prism.nlp.korean import (
+    compress,
+    has_this_day,
+    in_time_order,
+    last_reported_day,
+    with_this_day,
+)
 from prism.nlp.tokens import get_tokenizer
 
 
@@ -203,3 +209,19 @@ def test_the_last_day_a_sentence_reports():
         last_reported_day("조사는 8~11일 실시해 다음 달 5일 발표할 예정이다.") is None
     )
     assert last_reported_day("90일 동안 유예했다.") is None
+
+
+def test_what_came_before_is_told_as_before():
+    flip = "행정부는 11일 관세 예외를 발표했다가 13일 품목 관세에 넣겠다고 밝혔다."
+    quote = "그는 “유연성을 보여야 한다”고 말했다."
+    pause = "대통령은 이달 4일 국채금리가 급등하자 9일 상호관세를 90일 유예했다."
+    assert in_time_order([flip, pause]) == [flip, "앞서 " + pause]
+    # A sentence without days between them does not hide the order.
+    assert in_time_order([flip, quote, pause])[2] == "앞서 " + pause
+    # In order, or already placed in time, nothing is added.
+    assert in_time_order([pause, flip]) == [pause, flip]
+    placed = "지난 4일 국채금리가 급등했다."
+    assert in_time_order([flip, placed]) == [flip, placed]
+    assert (
+        in_time_order([flip, "이날 주가는 3% 올랐다."])[1] == "이날 주가는 3% 올랐다."
+    )

@@ -10,6 +10,7 @@ before them ("이날", "그는", "같은 기간") so they are never shown withou
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from prism.nlp.tokens import Tokenizer
 
@@ -322,6 +323,31 @@ def _reported_days(text: str) -> list[int]:
             continue
         days.append(day)
     return days
+
+
+# An opening that already places a sentence in time, or points back.
+_TIME_OPENING = re.compile(r"^(?:앞서|이에\s앞서|지난|당시|그간|그동안|이보다)\s")
+
+
+def in_time_order(texts: Sequence[str]) -> list[str]:
+    """``texts`` (one paragraph's sentences) with "앞서" opening each sentence
+    that reports only days before those the paragraph last reported: "…11일에는
+    … 13일에는 …라고 밝혔다." then "앞서 트럼프 대통령은 이달 4일 … 9일 … 유예했다."
+    reads as what came before, not as what came next."""
+    told = list(texts)
+    before: set[int] = set()  # the days the paragraph last reported
+    for index, text in enumerate(told):
+        days = reported_days(text)
+        if (
+            days
+            and before
+            and max(days) < min(before)
+            and not leans_on_previous(text)
+            and not _TIME_OPENING.match(text)
+        ):
+            told[index] = "앞서 " + text
+        before = days or before
+    return told
 
 
 def reports_later_day(text: str, day: int) -> bool:

@@ -30,6 +30,7 @@ from prism.nlp.korean import (
     compress,
     has_this_day,
     headline_heading,
+    in_time_order,
     last_reported_day,
     restate,
     with_this_day,
@@ -444,7 +445,9 @@ def _open_sections(
             continue
         high = SECTION_SENTENCES[1]
         told = split_sentences(section.body)
-        section.body = " ".join([opener, *(s.text for s in told[: high - 1])])
+        section.body = " ".join(
+            in_time_order([opener, *(s.text for s in told[: high - 1])])
+        )
         ledger.add(opener, frozenset())
 
 
@@ -561,7 +564,7 @@ def _lead(
         for text in told:
             trial.add(text, frozenset())
         _adopt(ledger, trial)
-        lead.append(" ".join(_within_budget(texts, low, keep=len(told))))
+        lead.append(" ".join(in_time_order(_within_budget(texts, low, keep=len(told)))))
     return lead
 
 
@@ -683,7 +686,7 @@ def _sections(
             notes.append(
                 f"{position}번째 주제 문단은 보탤 문장이 {len(texts)}개뿐입니다."
             )
-        body = " ".join(texts[:high])
+        body = " ".join(in_time_order(texts[:high]))
         sections.append(
             ComposedSection(
                 position=position,
