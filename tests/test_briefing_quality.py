@@ -269,6 +269,12 @@ def test_a_name_the_article_introduced_earlier_needs_its_introduction():
     earlier = "서울대에는 천재들이 모이는 특수 교육과정인 누리반이 있다."
     sentence = "누리반은 설립자의 이름을 딴 것으로 정부의 의지가 담겨 있다."
     assert introduced_earlier(sentence, earlier, "서울대, AI 몰입교육 확대")
+    # A ministry every reader knows needs no introduction.
+    assert not introduced_earlier(
+        "교육부는 교사 연수를 실시하겠다고 밝혔다.",
+        "14일 교육부와 기획재정부에 따르면 계획이 나왔다.",
+        "AI 전문교사 0명",
+    )
     # The headline introduces it, or nothing before did: it stands alone.
     assert not introduced_earlier(sentence, earlier, "누리반, AI 몰입교육 확대")
     assert not introduced_earlier(sentence, "", "서울대, AI 몰입교육 확대")

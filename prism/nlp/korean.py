@@ -233,6 +233,11 @@ _KNOWN_TOPICS = frozenset(
 )
 
 
+# A ministry, agency or committee every reader knows ("교육부", "국세청",
+# "금융위원회"), and the central bank.
+_PUBLIC_BODY = re.compile(r"[가-힣]{2,8}(?:부|청|처|위원회)|한국은행|국회")
+
+
 def introduced_earlier(sentence: str, earlier: str, title: str) -> bool:
     """True when ``sentence`` opens on a bare name ("투링반은", or two words the
     article used before: "클러스터링 기술은") that the article introduced in an
@@ -252,7 +257,7 @@ def introduced_earlier(sentence: str, earlier: str, title: str) -> bool:
         ):
             return False  # a name with its title introduces itself
     word = match.group(1).split()[0]
-    if word in _KNOWN_TOPICS or len(word) < 2:
+    if word in _KNOWN_TOPICS or len(word) < 2 or _PUBLIC_BODY.fullmatch(word):
         return False
     return word in earlier and word not in title
 
