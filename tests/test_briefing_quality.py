@@ -46,6 +46,7 @@ from prism.nlp.tokens import get_tokenizer
 from prism.services.composition import (
     LEAD_PARAGRAPH_CHARS,
     _restated_followers,
+    _with_pivots,
     _within_budget,
     acceptable_keyword,
 )
@@ -56,6 +57,7 @@ from prism.services.selection import (
     edition_select,
     mean_pairwise_overlap,
 )
+from prism.services.stories import article_text
 from tests.helpers.samples import sample_path
 
 
@@ -431,6 +433,35 @@ def test_this_survey_needs_the_survey_named_before_it():
         [qualcomm, survey, other], focus, SentenceLedger(), count=3, strict=False
     )
     assert survey not in chosen and qualcomm in chosen
+
+
+def test_a_paragraph_keeps_the_turn_between_two_sides(db):
+    article = Article.objects.create(
+        headline="베이징만 1100명인데…韓 AI전문교사 '0명'",
+        body=(
+            "중국 명문대에는 AI 천재를 키우는 특수반이 개설돼 있다. 한국은 정반대다. "
+            "서울을 비롯한 수도권 대학은 입학 정원이 26년간 묶여 있다."
+        ),
+        source="서울경제",
+    )
+    text = article_text(article, get_tokenizer("okt"))
+    assert list(text.pivots.values()) == ["한국은 정반대다."]
+    china, korea = (
+        StorySentence(t, frozenset(), 0, p)
+        for t, p in zip(text.sentences, text.positions, strict=True)
+    )
+    story = SimpleNamespace(texts=[text])
+    ledger = SentenceLedger()
+    told = _with_pivots(story, [china, korea], ledger, lambda s: s.text)
+    assert told == [china.text, "한국은 정반대다.", korea.text]
+    # Told once in a briefing; and only between two sides it separates.
+    assert _with_pivots(story, [china, korea], ledger, lambda s: s.text) == [
+        china.text,
+        korea.text,
+    ]
+    assert _with_pivots(story, [korea], SentenceLedger(), lambda s: s.text) == [
+        korea.text
+    ]
 
 
 def test_a_paragraph_keeps_to_one_passage_of_its_article():

@@ -12,9 +12,10 @@ extractive and reads only: paragraphs are made of the story's own sentences
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,7 @@ from prism.services.stories import (
     Story,
     article_text,
     clear_caches,
+    pivots_between,
     selection_stories,
 )
 
@@ -551,9 +553,9 @@ def _lead(
             )
             if closer is not None:
                 chosen.append(closer)
-        texts = [*told, *(compress(s.text) for s in chosen)]
+        texts = [*told, *_with_pivots(story, chosen, trial, lambda s: compress(s.text))]
         if (
-            len(texts) < low
+            len(told) + len(chosen) < low
             or not (opener or any(story.focus & s.terms for s in chosen))
             or not (
                 opener
@@ -619,6 +621,28 @@ def _day(article: Article) -> int | None:
     return timezone.localtime(article.published_at).day
 
 
+def _with_pivots(
+    story: Story,
+    chosen: Sequence[StorySentence],
+    ledger: SentenceLedger,
+    render: Callable[[StorySentence], str],
+) -> list[str]:
+    """``chosen`` rendered, with the turn an article makes between two of them
+    ("…미래의 량원펑을 길러내고 있다. 한국은 정반대다. 서울을 비롯한 수도권 대학은
+    …"): without it the second side reads as more of the first. Each turn is
+    told once in a briefing."""
+    texts: list[str] = []
+    for previous, sentence in zip([None, *chosen], chosen, strict=False):
+        if previous is not None and previous.article_order == sentence.article_order:
+            text = story.texts[sentence.article_order]
+            for pivot in pivots_between(text, previous.position, sentence.position):
+                if not ledger.told(pivot):
+                    texts.append(pivot)
+                    ledger.add(pivot, frozenset())
+        texts.append(render(sentence))
+    return texts
+
+
 def _copy_ledger(ledger: SentenceLedger) -> SentenceLedger:
     trial = SentenceLedger()
     trial.texts = set(ledger.texts)
@@ -673,10 +697,11 @@ def _sections(
                 accept=lambda s, story=story: _section_sentence(story, s),
             )
             told = [opener] if opener else []
-            texts = [*told, *(_dated_text(story, s) for s in chosen)]
-            if len(chosen) >= 2 and len(texts) >= minimum:
+            if len(chosen) >= 2 and len(told) + len(chosen) >= minimum:
                 if opener:
                     trial.add(opener, frozenset())
+                render = functools.partial(_dated_text, story)
+                texts = [*told, *_with_pivots(story, chosen, trial, render)]
                 _adopt(ledger, trial)
                 picked[index] = texts
     sections, notes = [], []

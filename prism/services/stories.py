@@ -8,6 +8,7 @@ paragraph or a ■ section. Reads only; analysed texts are cached per process.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,24 @@ class ArticleText:
     # Per sentence: needs the sentence before it to be understood (see
     # prism.nlp.korean.needs_context).
     leans: list[bool] = field(default_factory=list)
+    # Short turns between the article's two sides ("한국은 정반대다."), by
+    # position: too short for a summary, but a paragraph that takes sentences
+    # from both sides needs them (``pivots_between``).
+    pivots: dict[int, str] = field(default_factory=dict)
+
+
+# A turn from one side of a comparison to the other: a topic and a word of
+# contrast, in a few words ("한국은 정반대다.", "국내 상황은 딴판이다.").
+PIVOT = re.compile(
+    r"^[가-힣A-Za-z]{1,8}(?:\s[가-힣]{1,6})?(?:은|는)\s"
+    r"(?:정반대|반대|딴판|다르|달랐|예외가\s아니)[가-힣]*\.$"
+)
+PIVOT_MAX_CHARS = 20
+
+
+def pivots_between(text: ArticleText, start: int, end: int) -> list[str]:
+    """The turns ``text`` makes between sentence positions ``start`` and ``end``."""
+    return [text.pivots[p] for p in sorted(text.pivots) if start < p < end]
 
 
 _text_cache: LRUCache[ArticleText] = LRUCache(TEXT_CACHE_SIZE)
@@ -70,6 +89,7 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
     sentences = [s for s in split_sentences(text) if s.start > title_end]
     groups = group_tokens(tokens, [(s.start, s.end) for s in sentences])
     texts, terms, positions, leans = [], [], [], []
+    pivots: dict[int, str] = {}
     read: list[str] = []  # what a reader has met before each sentence
     subjects = recurring_subjects([s.text for s in sentences])
     estimated = bool(getattr(article, "published_at_estimated", False))
@@ -85,6 +105,12 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
         earlier = " ".join(read)
         if not unread(clean, reason):
             read.append(clean)
+        if (
+            reason == "too_short"
+            and len(clean) <= PIVOT_MAX_CHARS
+            and PIVOT.match(clean)
+        ):
+            pivots[position] = clean
         if reason or time_bound(clean, estimated=estimated):
             continue
         texts.append(clean)
@@ -111,6 +137,7 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
         length=len(text),
         names=frozenset(person_names(text)),
         leans=leans,
+        pivots=pivots,
     )
     return _text_cache.put(key, entry)
 
