@@ -225,3 +225,13 @@ def test_what_came_before_is_told_as_before():
     assert (
         in_time_order([flip, "이날 주가는 3% 올랐다."])[1] == "이날 주가는 3% 올랐다."
     )
+
+
+def test_a_market_told_as_it_moves_is_stale_by_morning():
+    from prism.nlp.korean import time_bound
+
+    assert time_bound("이날 중국 증시는 오름세를 보이고 있다.", estimated=False)
+    assert time_bound("코스피는 오후 2시 현재 1% 오른 2500이다.", estimated=False)
+    # A close is a fact of the day; so is a dated figure.
+    assert not time_bound("이날 코스피는 2% 오른 2500에 마감했다.", estimated=False)
+    assert not time_bound("14일 MSCI 지수 목표치를 75로 낮췄다.", estimated=False)

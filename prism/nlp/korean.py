@@ -270,12 +270,18 @@ RELATIVE_TIME = re.compile(
 INTRADAY = re.compile(
     r"\d{1,2}시\s*(?:\d{1,2}분)?\s*(?:현재|기준)|장중|오전\s*\d|오후\s*\d"
 )
+# A market told as it is moving that day ("이날 중국 증시는 오름세를 보이고 있다"):
+# by the next morning's briefing the day has closed.
+MARKET_NOW = re.compile(
+    r"이날\s.{0,30}(?:증시|지수|주가|코스피|코스닥|환율|금리)\S*\s.{0,30}"
+    r"(?:보이고|거래되고|오르고|내리고|떨어지고|상승하고|하락하고)\s있다\.?$"
+)
 
 
 def time_bound(sentence: str, *, estimated: bool) -> bool:
     """True for a sentence tied to one moment: an intraday snapshot, or relative
     time words in an article whose date is only estimated (undated sources)."""
-    if INTRADAY.search(sentence):
+    if INTRADAY.search(sentence) or MARKET_NOW.search(sentence.strip()):
         return True
     return estimated and bool(RELATIVE_TIME.search(sentence))
 
