@@ -8,6 +8,7 @@ from prism.ingest import parse_path
 from prism.ingest.leads import (
     HEADLINE_MAX_CHARS,
     _infinitive,
+    _tighter,
     headline_from_lead,
     headline_style,
 )
@@ -85,16 +86,31 @@ def test_main_clause_loses_its_pointer_back():
     assert headline_from_lead(lead) == "AI 반도체에도 관심 쏠려"
 
 
-def test_long_first_sentence_is_cut_at_a_word_boundary():
+def test_a_long_headline_is_tightened_before_it_is_cut():
     lead = (
-        "트럼프 2기 행정부에서 신설된 정부효율부의 수장 일론 머스크 테슬라 "
+        "트럼프 2기 행정부에서 신설된 정부효율부(DOGE)의 수장 일론 머스크 테슬라 "
         "최고경영자(CEO)가 트럼프 대통령의 인공지능(AI) 인프라 투자 프로젝트 "
         "‘스타게이트’에 대한 의문을 제기했다. 다음 문장."
+    )
+    assert headline_from_lead(lead) == (
+        "DOGE 수장 일론 머스크 테슬라 CEO, 트럼프 대통령 AI 인프라 투자 "
+        "프로젝트 ‘스타게이트’ 의문 제기"
+    )
+    # The 의 of a word stays.
+    assert (
+        _tighter("노사의 합의 결과와 새로운 회의 일정") == "노사 합의 결과와 회의 일정"
+    )
+
+
+def test_long_first_sentence_is_cut_at_a_word_boundary():
+    lead = (
+        "국내 주요 반도체 장비 업체와 소재 업체들이 참여한 대규모 컨소시엄이 정부가 "
+        "추진하는 차세대 반도체 공정 기술 국산화 사업의 첫 번째 성과물을 올해 상반기 "
+        "중에 국내외 투자자들에게 공개했다. 다음 문장."
     )
     headline = headline_from_lead(lead)
     assert len(headline) <= HEADLINE_MAX_CHARS
     assert headline.endswith("…")
-    assert headline.startswith("정부효율부의 수장 일론 머스크 테슬라 CEO, 트럼프")
 
 
 @pytest.mark.parametrize(

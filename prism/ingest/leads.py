@@ -207,8 +207,8 @@ def headline_from_lead(lead: str, limit: int = HEADLINE_MAX_CHARS) -> str:
     way headlines are written (``headline_style``). A headline still too long
     keeps its main clause (after the last comma) when that clause stands alone,
     else goes without the description before its subject ("생성형 AI의 선두
-    주자인 챗GPT 개발사 오픈AI가 …" → "챗GPT 개발사 오픈AI, …"), else is cut at a
-    word boundary.
+    주자인 챗GPT 개발사 오픈AI가 …" → "챗GPT 개발사 오픈AI, …"), else goes without "의"
+    between nouns and "새로운" (``_tighter``), else is cut at a word boundary.
     """
     match = _FIRST_SENTENCE.match(lead.strip())
     sentence = (match.group(0) if match else lead).strip()
@@ -236,7 +236,25 @@ def headline_from_lead(lead: str, limit: int = HEADLINE_MAX_CHARS) -> str:
         if len(styled) <= limit:
             return styled
         headline = styled
+    tighter = _tighter(headline)
+    if len(tighter) <= limit:
+        return tighter
     return _shorten(headline, limit)
+
+
+# "의" between nouns, which headlines leave out ("딥시크의 급부상" → "딥시크
+# 급부상"); not the 의 of a word ("회의", "합의", "논의" …), nor the "새로운" of
+# what is new.
+_GENITIVE = re.compile(
+    r"(?<=[가-힣A-Za-z0-9])(?<![회합논협결동편주정강문모건제민호심적])의\s(?=[가-힣A-Za-z])"
+)
+_FILLER = re.compile(r"(?<!\S)(?:새로운|새|각종|다양한)\s")
+
+
+def _tighter(headline: str) -> str:
+    """``headline`` as the desk tightens one that runs long: no "의" between
+    nouns and no "새로운" (nothing a reader misses)."""
+    return _FILLER.sub("", _GENITIVE.sub(" ", headline))
 
 
 def _without_description(sentence: str) -> str | None:
