@@ -700,6 +700,41 @@ def test_quality_report_checks():
     assert all("_" not in f["message"] for f in report)
 
 
+def test_report_flags_a_heading_its_paragraph_does_not_open_on():
+    def report(heading, body):
+        return quality_report(
+            BriefingText(
+                lead="",
+                sections=[(heading, body)],
+                items=[],
+                keywords=[],
+                sections_wanted=1,
+                items_wanted=0,
+                keywords_wanted=0,
+                lead_paragraphs_wanted=0,
+            )
+        )
+
+    flexible = (
+        "대통령은 13일 관세와 관련해 유연성이라는 단어를 두 번 언급했다. "
+        "그는 “고집을 부려서는 안 된다”고 말했다. "
+        "앞서 대통령은 4일 국채금리가 급등하자 9일 관세를 유예했다."
+    )
+    found = report("국채 시장 우려", flexible)
+    assert [f["check"] for f in found] == ["off_heading"]
+    assert "‘국채’가" in found[0]["message"] and found[0]["excerpt"] == "국채 시장 우려"
+    # Named in the opening (by its stem: "목표가" by "목표치"), nothing is found;
+    # a short turn does not count as a sentence of the opening.
+    assert (
+        report("중국 목표가 하향", "누리캐피털이 14일 중국 지수 목표치를 내렸다.") == []
+    )
+    turn = (
+        "중국 명문대에는 AI 천재를 키우는 특수반이 개설돼 있다. 한국은 정반대다. "
+        "서울을 비롯한 수도권 대학은 입학 정원이 26년간 묶여 있다."
+    )
+    assert report("수도권 대학 규제", turn) == []
+
+
 def test_report_flags_a_figure_no_source_has():
     report = quality_report(
         BriefingText(

@@ -2,7 +2,8 @@
 
 What an editor would otherwise find by reading: a paragraph opening on "이날" or
 "그는", Q/A markers, a column's first-person line, page furniture, a sentence used
-twice, an empty section, a heading of two bare nouns, a generic keyword, fewer
+twice, an empty section, a heading of two bare nouns or one its paragraph's
+opening never names, a generic keyword, fewer
 than six items, a figure in the lead or a section that no source article has. It
 is a help for editors, not a gate. Plain Python; no Django.
 """
@@ -13,7 +14,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from prism.nlp.korean import bare_noun_heading, is_first_person, needs_context
+from prism.nlp.korean import (
+    bare_noun_heading,
+    is_first_person,
+    needs_context,
+    with_particle,
+)
 from prism.nlp.noise import noise_reason
 from prism.nlp.sentences import split_sentences
 
@@ -34,6 +40,7 @@ CHECK_LABELS = {
     "empty_section": "빈 주제 문단",
     "missing_section": "주제 문단 부족",
     "bare_heading": "단어 나열 제목",
+    "off_heading": "문단과 맞지 않는 제목",
     "generic_keyword": "일반적인 키워드",
     "few_keywords": "키워드 부족",
     "few_items": "기사 부족",
@@ -224,6 +231,18 @@ def _section_findings(briefing: BriefingText) -> list[Finding]:
             findings.append(
                 Finding("empty_section", part, f"‘{heading}’ 주제에 문단이 없습니다.")
             )
+        word = heading_missing_from(heading, body or "")
+        if word:
+            named = with_particle(f"‘{word}’", "가", "이")
+            findings.append(
+                Finding(
+                    "off_heading",
+                    part,
+                    f"제목의 {named} 문단 첫머리에 나오지 않습니다. "
+                    "제목이나 문단 첫 문장을 고쳐 주세요.",
+                    heading,
+                )
+            )
         if heading and bare_noun_heading(heading):
             findings.append(
                 Finding(
@@ -234,6 +253,28 @@ def _section_findings(briefing: BriefingText) -> list[Finding]:
                 )
             )
     return findings
+
+
+# Sentences a heading must be told in ("■ 국채 시장 우려" over a paragraph that
+# opens on the President's "유연성" heads something else); a turn as short as
+# "한국은 정반대다." does not count as one.
+HEADING_OPENING = 2
+_TURN_CHARS = 20
+
+
+def heading_missing_from(heading: str, body: str) -> str:
+    """The specific word of ``heading`` (its longest before the trend word that
+    ends it) that the opening of ``body`` never names, or "". Words are matched
+    by their stem ("목표가" by "목표치"), so a heading keeps the headline's
+    spelling."""
+    words = heading.removeprefix("■").split()[:-1]
+    words = [w.removesuffix("의") for w in words if len(w.removesuffix("의")) > 1]
+    if not words or not body.strip():
+        return ""
+    word = max(words, key=len)
+    opening = [s for s in _sentences(body) if len(s) > _TURN_CHARS][:HEADING_OPENING]
+    stem = word[: max(2, len(word) - 1)]
+    return "" if stem in " ".join(opening) else word
 
 
 def _item_findings(briefing: BriefingText) -> list[Finding]:
