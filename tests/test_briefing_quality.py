@@ -32,7 +32,12 @@ from prism.nlp.korean import (
     unanchored,
 )
 from prism.nlp.noise import glued_heading, unread
-from prism.nlp.quality import BriefingText, ItemText, quality_report
+from prism.nlp.quality import (
+    BriefingText,
+    ItemText,
+    heading_missing_from,
+    quality_report,
+)
 from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
     SentenceLedger,
@@ -45,6 +50,7 @@ from prism.nlp.themes import (
 from prism.nlp.tokens import get_tokenizer
 from prism.services.composition import (
     LEAD_PARAGRAPH_CHARS,
+    _headed,
     _restated_followers,
     _with_pivots,
     _within_budget,
@@ -733,6 +739,31 @@ def test_report_flags_a_heading_its_paragraph_does_not_open_on():
         "서울을 비롯한 수도권 대학은 입학 정원이 26년간 묶여 있다."
     )
     assert report("수도권 대학 규제", turn) == []
+
+
+def test_a_section_opens_on_what_its_heading_names(okt):
+    story = SimpleNamespace(
+        item=SimpleNamespace(
+            article=SimpleNamespace(
+                headline="막무가내 관세에 美빅테크 쑥대밭…국채·물가불안 부담도"
+            )
+        ),
+        texts=[],
+        concepts=["국채 시장", "품목 관세"],
+    )
+    flexible = "대통령은 13일 관세와 관련해 유연성이라는 단어를 두 번 언급했다."
+    quote = "그는 “고집을 부려서는 안 된다”고 말했다."
+    bonds = (
+        "대통령은 이달 4일 국채 시장이 흔들리며 국채금리가 급등하자 9일 관세를 "
+        "90일 유예했다."
+    )
+    heading, body = _headed(story, [flexible, quote, bonds], 0, okt)
+    assert body == " ".join([bonds, flexible, quote])
+    assert "국채" in heading and heading_missing_from(heading, body) == ""
+    # A restated lede kept first stays first.
+    lede = "한빛 행정부가 관세를 두고 며칠 만에 180도 다른 입장을 보이고 있다."
+    heading, body = _headed(story, [lede, flexible, quote, bonds], 1, okt)
+    assert body.startswith(lede + " " + bonds)
 
 
 def test_report_flags_a_figure_no_source_has():

@@ -33,11 +33,14 @@ from prism.nlp.korean import (
     headline_heading,
     in_time_order,
     last_reported_day,
+    refers_back,
     restate,
     with_this_day,
 )
+from prism.nlp.quality import heading_missing_from
 from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
+    QUOTATION,
     SentenceLedger,
     StorySentence,
     is_verdict,
@@ -674,6 +677,7 @@ def _sections(
     low, high = SECTION_SENTENCES
     wanted = int(prism_settings.SECTIONS_PER_BRIEFING)
     picked: dict[int, list[str]] = {}
+    kept: dict[int, int] = {}  # sentences that open a paragraph and stay first
     # Two parts of one desk package would tell one topic twice: a second part
     # gets a section only when nothing else can fill it.
     for minimum, packages in ((low, False), (2, False), (low, True), (2, True)):
@@ -704,6 +708,7 @@ def _sections(
                 texts = [*told, *_with_pivots(story, chosen, trial, render)]
                 _adopt(ledger, trial)
                 picked[index] = texts
+                kept[index] = len(told)
     sections, notes = [], []
     for position, index in enumerate(sorted(picked), start=1):
         story, texts = stories[index], picked[index]
@@ -711,11 +716,11 @@ def _sections(
             notes.append(
                 f"{position}번째 주제 문단은 보탤 문장이 {len(texts)}개뿐입니다."
             )
-        body = " ".join(in_time_order(texts[:high]))
+        heading, body = _headed(story, texts[:high], kept[index], tokenizer)
         sections.append(
             ComposedSection(
                 position=position,
-                heading=story_heading(story, tokenizer, body),
+                heading=heading,
                 body=body,
                 ranks=[story.item.rank],
                 keyphrases=[],
@@ -726,6 +731,39 @@ def _sections(
             f"주제 문단으로 쓸 만큼 내용이 있는 기사가 {len(sections)}건뿐입니다."
         )
     return sections, notes
+
+
+def _headed(
+    story: Story, texts: list[str], keep: int, tokenizer: Tokenizer
+) -> tuple[str, str]:
+    """A section's heading and body. When the heading names what the paragraph
+    reaches only later (``quality.heading_missing_from``: "■ 국채 시장 우려" over a
+    paragraph opening on the President's "유연성"), the paragraph opens on the
+    sentence naming it instead, where that sentence stands alone and the one
+    after it does not lean on it, and the heading then fits; the first ``keep``
+    (a restated lede) stay first."""
+    body = " ".join(in_time_order(texts))
+    heading = story_heading(story, tokenizer, body)
+    word = heading_missing_from(heading, body)
+    if not word:
+        return heading, body
+    stem = word[: max(2, len(word) - 1)]
+    for index in range(keep, len(texts)):
+        text = texts[index]
+        after = texts[index + 1] if index + 1 < len(texts) else ""
+        if (
+            stem not in text
+            or QUOTATION.search(text)
+            or not opens_story_text(text)
+            or (after and refers_back(after))
+        ):
+            continue
+        moved = [*texts[:keep], text, *texts[keep:index], *texts[index + 1 :]]
+        moved_body = " ".join(in_time_order(moved))
+        moved_heading = story_heading(story, tokenizer, moved_body)
+        if not heading_missing_from(moved_heading, moved_body):
+            return moved_heading, moved_body
+    return heading, body
 
 
 def story_heading(story: Story, tokenizer: Tokenizer, body: str = "") -> str:
