@@ -60,6 +60,8 @@ TRENDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"투자|출자", "투자"),
     )
 )
+# The words trends are named by ("혼선", "지각", "변동", …).
+TREND_NOUNS = frozenset(word for _, noun in TRENDS for word in noun.split())
 # Trends a paragraph can state about a concept; events ("출범", "공개", "수상")
 # are a headline's to report ("트럼프 행정부 출범 이후" is only a time).
 STATES = frozenset(
@@ -164,7 +166,7 @@ def _closing_run(words: list[str], tokenizer: Tokenizer) -> list[str]:
     return run
 
 
-def _spelled_out(words: list[str]) -> list[str]:
+def spelled_out(words: list[str]) -> list[str]:
     """``words`` with a headline's one-character country spelled out ("中" →
     "중국", "美빅테크" → "미국", "빅테크")."""
     out = []
@@ -180,7 +182,7 @@ def _spelled_out(words: list[str]) -> list[str]:
 def _segment_words(segment: str, *, figures: bool = True) -> list[str]:
     return [
         word
-        for word in _spelled_out(segment.split())
+        for word in spelled_out(segment.split())
         if len(word) > 1
         and not _TIME.match(word)
         and (figures or not _FIGURE.search(word))

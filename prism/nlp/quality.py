@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
+from prism.nlp.headings import TREND_NOUNS
 from prism.nlp.korean import (
     bare_noun_heading,
     is_first_person,
@@ -263,13 +264,20 @@ _TURN_CHARS = 20
 
 
 def heading_missing_from(heading: str, body: str) -> str:
-    """The specific word of ``heading`` (its longest before the trend word that
-    ends it) that the opening of ``body`` never names, or "". Words are matched
+    """The specific word of a theme ``heading`` (its longest before the trend
+    word that ends it: "국채 시장 우려" → "국채") that the opening of ``body``
+    never names, or "". Words are matched
     by their stem ("목표가" by "목표치"), so a heading keeps the headline's
     spelling."""
-    words = heading.removeprefix("■").split()[:-1]
-    words = [w.removesuffix("의") for w in words if len(w.removesuffix("의")) > 1]
-    if not words or not body.strip():
+    words = heading.removeprefix("■").split()
+    if len(words) < 2 or words[-1] not in TREND_NOUNS or not body.strip():
+        return ""  # a headline told as a noun phrase heads its story, not a theme
+    words = [
+        w.removesuffix("의")
+        for w in words[:-1]
+        if len(w.removesuffix("의")) > 1 and not re.search(r"\d", w)
+    ]
+    if not words:
         return ""
     word = max(words, key=len)
     opening = [s for s in _sentences(body) if len(s) > _TURN_CHARS][:HEADING_OPENING]
