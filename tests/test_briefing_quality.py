@@ -432,6 +432,9 @@ def test_this_survey_needs_the_survey_named_before_it():
         "이번 조사에서 TSMC는 제외됐다.", "가트너가 11일 매출 조사를 발표했다."
     )
     assert not unanchored("TSMC는 제외됐다.", "")
+    released = "이번에 발표된 전 세계 반도체 매출 조사에는 AI의 변화가 드러난다."
+    assert unanchored(released, "")
+    assert not unanchored(released, "가트너가 11일 매출 조사를 발표했다.")
     focus = {"퀄컴", "조사"}
     qualcomm = _sentence("퀄컴은 매출이 늘었지만 5위에 머물렀다.", 4, {"퀄컴"})
     survey = _sentence("이번 조사에서 TSMC는 제외됐다.", 5, {"조사", "tsmc"})

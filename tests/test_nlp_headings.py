@@ -139,7 +139,8 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
          "중국의 인공지능 기업 문샷이 새 모델을 내놓았다."),
         # ... leaving a space between words, none before a particle.
         ("행사는 오늘(발표회)서울에서 열렸다.", "행사는 오늘 서울에서 열렸다."),
-        ("인력은 2018년(93만 명)부터 줄었다.", "인력은 2018년부터 줄었다."),
+        # A count in parentheses is the figure a decline starts from: it stays.
+        ("인력은 2018년(93만 명)부터 줄었다.", "인력은 2018년(93만 명)부터 줄었다."),
         # A gloss giving a date is when, not what: it stays.
         ("행사는 어제(20일) 서울에서 열렸다.", "행사는 어제(20일) 서울에서 열렸다."),
         ("이달(1~9일 기준) 1위는 BYD였다.", "이달(1~9일 기준) 1위는 BYD였다."),
@@ -235,3 +236,9 @@ def test_a_market_told_as_it_moves_is_stale_by_morning():
     # A close is a fact of the day; so is a dated figure.
     assert not time_bound("이날 코스피는 2% 오른 2500에 마감했다.", estimated=False)
     assert not time_bound("14일 MSCI 지수 목표치를 75로 낮췄다.", estimated=False)
+
+
+def test_a_count_in_parentheses_is_a_figure_not_a_gloss():
+    sentence = "전공 인력은 2018년(93만 6183명)부터 꾸준히 줄어 89만 명이 됐다."
+    assert compress(sentence) == sentence
+    assert compress("딥시크(DeepSeek)가 모델을 냈다.") == "딥시크가 모델을 냈다."

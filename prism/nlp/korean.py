@@ -94,7 +94,8 @@ _LISTED = re.compile(r"[가-힣A-Za-z0-9](?:와|과)\s|\s및\s|·|,\s")
 
 
 _THIS_ONE = re.compile(
-    r"이번\s*(수상|조치|결정|발표|사태|조사|보고서|회의|협상|행사|대회|설문|집계)"
+    r"이번(?:에)?\s*(?:(?:발표된|공개된|나온|실시된|내놓은)\s(?:[^\s.]+\s){0,4}?)?"
+    r"(수상|조치|결정|발표|사태|조사|보고서|회의|협상|행사|대회|설문|집계)"
 )
 
 
@@ -381,8 +382,9 @@ _AFTER_GLOSS = re.compile(
 )
 
 
-# A currency conversion ("20억 달러(약 3조 원)") is a figure, not a gloss.
-_CONVERSION = re.compile(r"\d[^()]*(?:원|달러|엔|위안|유로)\s?\)$")
+# A currency conversion ("20억 달러(약 3조 원)") or a count the sentence goes on
+# to compare ("2018년(93만 6183명)부터 꾸준히 줄어 …") is a figure, not a gloss.
+_CONVERSION = re.compile(r"\d[^()]*(?:원|달러|엔|위안|유로|명|곳|개|건|대|톤|%)\s?\)$")
 
 
 def _without_gloss(match: re.Match[str]) -> str:
