@@ -33,8 +33,8 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,·") + "…"
 
 
-# A subject: a word carrying a subject or topic particle, with the words before
-# it (at most six).
+# A subject: a word carrying a subject or topic particle, among a headline's
+# first ``_SUBJECT_MAX_WORDS`` words.
 _SUBJECT_WORD = re.compile(r"^(\S{2,}?)(?:이|가|은|는)$")
 # "발표하는", "있는": a verb, not a subject.
 _VERB_STEM = re.compile(r"(?:하|되|있|없|지)$")
@@ -248,7 +248,7 @@ def headline_from_lead(lead: str, limit: int = HEADLINE_MAX_CHARS) -> str:
 _GENITIVE = re.compile(
     r"(?<=[가-힣A-Za-z0-9])(?<![회합논협결동편주정강문모건제민호심적])의\s(?=[가-힣A-Za-z])"
 )
-_FILLER = re.compile(r"(?<!\S)(?:새로운|새|각종|다양한)\s")
+_FILLER = re.compile(r"(?<!\S)(?:새로운|각종|다양한)\s")
 
 
 def _tighter(headline: str) -> str:

@@ -3,9 +3,9 @@
 What an editor would otherwise find by reading: a paragraph opening on "이날" or
 "그는", Q/A markers, a column's first-person line, page furniture, a sentence used
 twice, an empty section, a heading of two bare nouns or one its paragraph's
-opening never names, a generic keyword, fewer
-than six items, a figure in the lead or a section that no source article has. It
-is a help for editors, not a gate. Plain Python; no Django.
+opening never names, a generic keyword, fewer than six items, a figure in the lead
+or a section that no source article has. It is a help for editors, not a gate.
+Plain Python; no Django.
 """
 
 from __future__ import annotations
@@ -266,9 +266,9 @@ _TURN_CHARS = 20
 def heading_missing_from(heading: str, body: str) -> str:
     """The specific word of a theme ``heading`` (its longest before the trend
     word that ends it: "국채 시장 우려" → "국채") that the opening of ``body``
-    never names, or "". Words are matched
-    by their stem ("목표가" by "목표치"), so a heading keeps the headline's
-    spelling."""
+    never names, or "". Words are matched by their stem ("목표가" by "목표치"),
+    so a heading keeps the headline's spelling. A heading that is the story's
+    headline as a noun phrase is not a theme and is not checked."""
     words = heading.removeprefix("■").split()
     if len(words) < 2 or words[-1] not in TREND_NOUNS or not body.strip():
         return ""  # a headline told as a noun phrase heads its story, not a theme
