@@ -83,6 +83,15 @@ def test_main_clause_loses_its_pointer_back():
         "전 세계적 AI 열풍에 중국 스타트업 딥시크가 고도로 숙련된 AI 모델을 공개한 "
         "가운데, 이를 구동하는 AI 반도체에도 관심이 쏠리고 있다. 다음 문장."
     )
+    # What it pointed back to leads the headline.
+    assert headline_from_lead(lead) == (
+        "중국 스타트업 딥시크, 고도로 숙련된 AI 모델 공개…AI 반도체에도 관심 쏠려"
+    )
+    # With no occasion to lead, the main clause stands alone.
+    lead = (
+        "전 세계적 AI 열풍으로 중국 스타트업들의 몸값이 크게 치솟고 있다는 평가가 "
+        "나오는 상황에서도, 이를 구동하는 AI 반도체에도 관심이 쏠리고 있다. 다음."
+    )
     assert headline_from_lead(lead) == "AI 반도체에도 관심 쏠려"
 
 

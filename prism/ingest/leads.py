@@ -228,6 +228,11 @@ def headline_from_lead(lead: str, limit: int = HEADLINE_MAX_CHARS) -> str:
         pointer = _ANAPHORIC_DESCRIPTION.match(main_clause)
         if pointer:
             main_clause = main_clause[pointer.end() :]
+            # What it pointed back to leads: "딥시크, … AI 모델 공개…AI 반도체에도
+            # 관심 쏠려".
+            joined = _with_occasion(sentence.rsplit(", ", 1)[0], main_clause)
+            if joined and len(joined) <= limit:
+                return joined
         if 15 <= len(main_clause) <= limit and not _ANAPHORIC.match(main_clause):
             return headline_style(main_clause)
     shorter = _without_description(sentence)
@@ -255,6 +260,33 @@ def _tighter(headline: str) -> str:
     """``headline`` as the desk tightens one that runs long: no "의" between
     nouns and no "새로운" (nothing a reader misses)."""
     return _FILLER.sub("", _GENITIVE.sub(" ", headline))
+
+
+# A clause setting the occasion for the main one ("…AI 모델을 공개한 가운데,").
+_OCCASION = re.compile(
+    r"(?<=[가-힣]{2})(?:한|된)\s가운데$|(?<=[가-힣]{2})(?:하자|되자|하면서)$"
+)
+# An adverbial before a subject ("전 세계적 AI 열풍에 …").
+_ADVERBIAL = re.compile(r"[가-힣A-Za-z0-9](?:에|에서|으로|로)$")
+
+
+def _with_occasion(clause: str, main_clause: str) -> str | None:
+    """The occasion and the news as one headline: "전 세계적 AI 열풍에 중국
+    스타트업 딥시크가 고도로 숙련된 AI 모델을 공개한 가운데" and "AI 반도체에도
+    관심이 쏠리고 있다" → "중국 스타트업 딥시크, 고도로 숙련된 AI 모델 공개…AI
+    반도체에도 관심 쏠려"; ``None`` when the clause is no occasion with a subject."""
+    if not _OCCASION.search(clause):
+        return None
+    occasion = _OCCASION.sub("", clause)
+    words = occasion.split(" ")
+    subject = _headline_subject(words, within=len(words))
+    if subject is None:
+        return None
+    start = max(
+        (i + 1 for i in range(subject) if _ADVERBIAL.search(words[i])), default=0
+    )
+    occasion = _OBJECT_BEFORE_NOUN_END.sub(" ", " ".join(words[start:]))
+    return f"{headline_style(occasion)}…{headline_style(main_clause)}"
 
 
 def _without_description(sentence: str) -> str | None:
