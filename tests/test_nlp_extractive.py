@@ -181,3 +181,22 @@ def test_a_short_sentence_continuing_the_lede_comes_with_it():
         "우리 돈 100조원 상당의 대규모 투자 계획을 밝히면서다.",
     ]
     assert len(texts) == 4 and makes_points(summary.sentences, 3)
+
+
+def test_a_figure_the_headline_promises_is_in_the_summary():
+    headline = "누리시만 1100명인데…한국 AI 전문교사 '0명'"
+    body = (
+        "인공지능 패권 경쟁이 심화하면서 우리나라의 인재 양성 체계가 뒤처져 있다는 "
+        "우려가 나오고 있다. 누리국이 정부 주도로 초등학교 때부터 AI 교원을 두고 인재 "
+        "육성에 나선 반면 우리나라는 대학 AI 학과 증원도 어려운 상태다. 이미 누리국은 "
+        "초등학교부터 대학까지 체계적인 커리큘럼으로 AI를 정규 교육에 통합하고 있다. "
+        "14일 관계부처에 따르면 누리시는 초중고 AI 교육 강화를 위해 전문 교사 100명 등 "
+        "총 1100명 규모의 인력을 양성하겠다는 계획을 내놓았다. 디지털 교과서 도입도 "
+        "누리국이 2020년부터 시행한 데 반해 한국은 올해부터 시범 적용에 나선 수준이다."
+    )
+    figure = "총 1100명 규모의 인력을 양성하겠다는 계획을 내놓았다"
+    told = ExtractiveSummarizer().summarize(headline, body).text
+    assert figure in told
+    # Without the headline's figure counting, the opening sentences win.
+    plain = ExtractiveSummarizer(title_figure=0.0).summarize(headline, body).text
+    assert figure not in plain

@@ -67,6 +67,9 @@ class ExtractiveWeights:
     duplicate_similarity: float = 0.55
     short_penalty: float = 1.5
     conclusion: float = 0.6
+    # A sentence giving a figure the headline gives ("1100명", "92%"): the
+    # headline promises it.
+    title_figure: float = 0.5
     pool: int = 10
 
 
@@ -220,6 +223,7 @@ class ExtractiveSummarizer:
         title_overlap = (matrix @ title_vector).tolist()
         lead = w.lead * (0.4 if essay else 1.0)
         last = len(candidates) - 1
+        figures = {term for term in title_terms if term[:1].isdigit()}
         for rank, candidate in enumerate(candidates):
             text = candidate.sentence.text
             candidate.score = (
@@ -228,6 +232,7 @@ class ExtractiveSummarizer:
                 + lead * math.exp(-rank / w.lead_decay)
                 + (w.first_sentence if rank == 0 and not essay else 0.0)
                 + (w.conclusion if essay and last - rank < 2 else 0.0)
+                + (w.title_figure if figures & candidate.terms.keys() else 0.0)
             )
             if essay and is_first_person(text):
                 candidate.score -= w.dangling_penalty
