@@ -166,7 +166,7 @@ def _closing_run(words: list[str], tokenizer: Tokenizer) -> list[str]:
     return run
 
 
-def spelled_out(words: list[str]) -> list[str]:
+def _spelled_out(words: list[str]) -> list[str]:
     """``words`` with a headline's one-character country spelled out ("中" →
     "중국", "美빅테크" → "미국", "빅테크")."""
     out = []
@@ -182,7 +182,7 @@ def spelled_out(words: list[str]) -> list[str]:
 def _segment_words(segment: str, *, figures: bool = True) -> list[str]:
     return [
         word
-        for word in spelled_out(segment.split())
+        for word in _spelled_out(segment.split())
         if len(word) > 1
         and not _TIME.match(word)
         and (figures or not _FIGURE.search(word))

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from prism.conf import prism_settings
 from prism.models import Article, ReaderType
-from prism.nlp.headings import spelled_out, theme_heading
+from prism.nlp.headings import theme_heading
 from prism.nlp.keywords import KeywordExtractor
 from prism.nlp.korean import (
     HEADING_MAX_CHARS,
@@ -741,8 +741,7 @@ def _headed(
     paragraph opening on the President's "유연성"), the paragraph opens on the
     sentence naming it instead, where that sentence stands alone and the one
     after it does not lean on it, and the heading then fits; the first ``keep``
-    (a restated lede) stay first. Else the story's headline, as a noun phrase,
-    heads it."""
+    (a restated lede) stay first."""
     body = " ".join(in_time_order(texts))
     heading = story_heading(story, tokenizer, body)
     word = heading_missing_from(heading, body)
@@ -764,27 +763,9 @@ def _headed(
         moved_heading = story_heading(story, tokenizer, moved_body)
         if not heading_missing_from(moved_heading, moved_body):
             return moved_heading, moved_body
-    # No theme fits what the paragraph says first: the story's headline, as a
-    # noun phrase, heads it instead.
-    told = section_heading(story.item.article.headline, tokenizer)
-    return (_plain_heading(told) if told else heading), body
-
-
-# "SK하이닉스도" in a heading: the additive 도 of the headline's sentence.
-_ADDITIVE_NAME = re.compile(r"(?<=[A-Za-z가-힣]{3})도$")
-
-
-def _plain_heading(heading: str) -> str:
-    """A headline's noun phrase as a heading: countries spelled out ("美빅테크"
-    → "미국 빅테크") and a name's additive 도 dropped ("SK하이닉스도" →
-    "SK하이닉스", where the name has Latin letters or four syllables)."""
-    words = []
-    for word in spelled_out(heading.split()):
-        stem = _ADDITIVE_NAME.sub("", word)
-        if stem != word and (re.search(r"[A-Za-z]", stem) or len(stem) >= 4):
-            word = stem
-        words.append(word)
-    return " ".join(words)
+    # The heading stays; the quality report points the editor at it (a
+    # headline fragment in its place would only hide the mismatch).
+    return heading, body
 
 
 def story_heading(story: Story, tokenizer: Tokenizer, body: str = "") -> str:
