@@ -663,6 +663,8 @@ def test_concepts_and_keywords(okt):
         "올트먼 최고경영자", "기반 휴머노이드 로봇",
         # A headline's figure of speech, and people, are no concept.
         "반도체 정점", "관세 직격탄", "AI 연구자", "반도체 전문가",
+        # A drift is no concept either ("AI 흐름 성장세" heads nothing).
+        "AI 흐름", "AI 물결",
     ):  # fmt: skip
         assert not acceptable_keyword(keyword, excluded=excluded), keyword
 

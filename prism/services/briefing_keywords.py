@@ -63,7 +63,7 @@ WEAK_FIRST_WORDS = frozenset(
 # of speech ("지각 변동", "열풍").
 VAGUE_WORDS = frozenset(
     "차세대 생성형 서비스 시스템 기술 모델 시대 교육 열풍 산업 분야 전략 관련 "
-    "주요 선두 주자 수석".split()
+    "주요 선두 주자 수석 흐름 물결 대세".split()
 )
 
 
