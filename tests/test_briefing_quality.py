@@ -739,6 +739,10 @@ def test_report_flags_a_heading_its_paragraph_does_not_open_on():
     assert (
         report("중국 목표가 하향", "누리캐피털이 14일 중국 지수 목표치를 내렸다.") == []
     )
+    # The specific word counts, not a word every theme could carry.
+    assert (
+        report("정산 서비스 투자", "모아핀의 정산 솔루션이 300억 원을 유치했다.") == []
+    )
     turn = (
         "중국 명문대에는 AI 천재를 키우는 특수반이 개설돼 있다. 한국은 정반대다. "
         "서울을 비롯한 수도권 대학은 입학 정원이 26년간 묶여 있다."

@@ -261,6 +261,10 @@ def _section_findings(briefing: BriefingText) -> list[Finding]:
 # "한국은 정반대다." does not count as one.
 HEADING_OPENING = 2
 _TURN_CHARS = 20
+# Words every theme could carry: the specific word of "정산 서비스 투자" is "정산".
+_GENERIC_HEADING_WORDS = frozenset(
+    "서비스 시장 산업 기업 기술 정책 사업 분야 업계 정부 제품 시스템".split()
+)
 
 
 def heading_missing_from(heading: str, body: str) -> str:
@@ -275,7 +279,9 @@ def heading_missing_from(heading: str, body: str) -> str:
     words = [
         w.removesuffix("의")
         for w in words[:-1]
-        if len(w.removesuffix("의")) > 1 and not re.search(r"\d", w)
+        if len(w.removesuffix("의")) > 1
+        and not re.search(r"\d", w)
+        and w.removesuffix("의") not in _GENERIC_HEADING_WORDS
     ]
     if not words:
         return ""
