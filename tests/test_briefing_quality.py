@@ -417,7 +417,7 @@ def test_references_back_that_even_a_lenient_paragraph_honours(sentence):
     [
         # "각각" over what the sentence itself lists.
         "한빛전자와 누리전자는 각각 12%, 15% 늘었다.",
-        # A subject the headline named, adding nothing ("도" is lenient's to allow).
+        # A plain report points at nothing before it.
         "한빛전자가 14일 목표치를 내렸다.",
     ],
 )
