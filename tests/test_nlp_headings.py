@@ -139,6 +139,10 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
          "중국의 인공지능 기업 문샷이 새 모델을 내놓았다."),
         # ... leaving a space between words, none before a particle.
         ("행사는 오늘(발표회)서울에서 열렸다.", "행사는 오늘 서울에서 열렸다."),
+        # A lead-in saying where the figures are read goes; a subject stays.
+        ("기업별 실적을 보면 한빛전자가 1위에 올랐다.", "한빛전자가 1위에 올랐다."),
+        ("지역별로 보면 서울이 가장 많이 올랐다.", "서울이 가장 많이 올랐다."),
+        ("한빛전자를 보면 주가가 올랐다.", "한빛전자를 보면 주가가 올랐다."),
         # A count in parentheses is the figure a decline starts from: it stays.
         ("인력은 2018년(93만 명)부터 줄었다.", "인력은 2018년(93만 명)부터 줄었다."),
         # A gloss giving a date is when, not what: it stays.

@@ -400,9 +400,17 @@ def _without_gloss(match: re.Match[str]) -> str:
     return "" if not after or _AFTER_GLOSS.match(after) else " "
 
 
+# A lead-in that only says where the figures are read ("기업별 실적을 보면 엔비디아가
+# …", "지역별로 보면 …"): away from the article it points at a report not shown.
+_LOOKING_AT = re.compile(
+    r"^(?:[가-힣]+별\s[가-힣]+(?:을|를)|[가-힣]+별로|구체적으로|세부적으로)\s보면\s(?=\S)"
+)
+
+
 def compress(sentence: str) -> str:
-    """``sentence`` as a lead tells it: glosses in parentheses and an
-    announcement tail ("…라고 밝혔다") dropped.
+    """``sentence`` as a lead tells it: glosses in parentheses, a lead-in saying
+    where the figures are read ("기업별 실적을 보면") and an announcement tail
+    ("…라고 밝혔다") dropped.
 
     Nothing is added and the rest keeps its words, so every word still comes from
     the article. A source ("에버코어ISI에 따르면") stays: without it a firm's
@@ -411,7 +419,8 @@ def compress(sentence: str) -> str:
     week's event reads as today's.
     """
     text = PARENTHETICAL.sub(_without_gloss, sentence.strip())
-    return drop_attribution(" ".join(text.split()))
+    text = _LOOKING_AT.sub("", " ".join(text.split()), count=1)
+    return drop_attribution(text)
 
 
 _THIS_DAY = re.compile(r"(?<=\S)\s이날(?=(?:\s*\(현지\s*시간\))?\s)")
