@@ -52,6 +52,7 @@ from prism.services.composition import (
     LEAD_PARAGRAPH_CHARS,
     _headed,
     _restated_followers,
+    _this_day,
     _with_pivots,
     _within_budget,
     acceptable_keyword,
@@ -656,7 +657,7 @@ def test_concepts_and_keywords(okt):
     )
     assert concept_phrase("30조 슈퍼 추경 필요", okt) == "슈퍼 추경"
     excluded = {"CEO", "정윤호"}
-    for keyword in ("46파이 배터리", "산업방어기금", "B2B AI 시장"):
+    for keyword in ("46파이 배터리", "산업방어기금", "B2B AI 시장", "HBM4 공급"):
         assert acceptable_keyword(keyword, excluded=excluded), keyword
     for keyword in (
         "이데일리 신문", "14일", "올해", "CEO", "정윤호", "AI", "미국", "정보",
@@ -665,6 +666,9 @@ def test_concepts_and_keywords(okt):
         "반도체 정점", "관세 직격탄", "AI 연구자", "반도체 전문가",
         # A drift is no concept either ("AI 흐름 성장세" heads nothing).
         "AI 흐름", "AI 물결",
+        # A headline's amount or predicate is no concept.
+        "공장 가동률 50%로", "GPU 1만5000장", "2.25%로 0.25%p 인하",
+        "자영업자 냉랭", "카드수수료 최대", "역대 최대", "채용박람회 내일 개막",
     ):  # fmt: skip
         assert not acceptable_keyword(keyword, excluded=excluded), keyword
 
@@ -729,10 +733,19 @@ def test_report_flags_a_heading_its_paragraph_does_not_open_on():
     flexible = (
         "대통령은 13일 관세와 관련해 유연성이라는 단어를 두 번 언급했다. "
         "그는 “고집을 부려서는 안 된다”고 말했다. "
+        "애플은 중국에서 아이폰의 약 90%를 생산한다. "
         "앞서 대통령은 4일 국채금리가 급등하자 9일 관세를 유예했다."
     )
     found = report("국채 시장 우려", flexible)
     assert [f["check"] for f in found] == ["off_heading"]
+    # Named by the third sentence, as the paper's own paragraphs do, it fits.
+    assert (
+        report(
+            "국채 시장 우려",
+            flexible.replace("애플은 중국에서 아이폰의 약 90%를 생산한다. ", ""),
+        )
+        == []
+    )
     assert "‘국채’가" in found[0]["message"] and found[0]["excerpt"] == "국채 시장 우려"
     # Named in the opening (by its stem: "목표가" by "목표치"), nothing is found;
     # a short turn does not count as a sentence of the opening.
@@ -778,6 +791,91 @@ def test_a_section_opens_on_what_its_heading_names(okt):
     heading, body = _headed(story, [flexible, quote], 0, okt)
     assert body == f"{flexible} {quote}"
     assert heading_missing_from(heading, body)
+
+
+def _story_of(headline, sentences, concepts=()):
+    """A story of one article whose usable sentences are ``sentences``."""
+    told = [
+        StorySentence(text, frozenset(), 0, position, leans=leans)
+        for position, (text, leans) in enumerate(sentences)
+    ]
+    text = SimpleNamespace(
+        sentences=[s.text for s in told], positions=[s.position for s in told]
+    )
+    return SimpleNamespace(
+        item=SimpleNamespace(article=SimpleNamespace(headline=headline)),
+        texts=[text],
+        sentences=told,
+        concepts=list(concepts),
+    )
+
+
+def test_a_section_takes_the_sentence_naming_its_subject(okt):
+    lede = "세진반도체가 북미 빅테크와 4조 원 규모의 공급 계약을 맺었다."
+    raised = "증권사 7곳이 19일 세진반도체 목표주가를 평균 17% 상향했다."
+    quote = "한 연구원은 “가시성이 높아졌다”며 “추정치를 올린다”고 밝혔다."
+    doubt = "다만 단기 급등에 따른 부담을 지적하는 목소리도 있다."
+    term = "계약 기간은 내년 1월부터 2028년 6월까지다."
+    story = _story_of(
+        "HBM 계약에 세진반도체 18% 급등",
+        [(lede, False), (raised, False), (quote, False), (doubt, True), (term, False)],
+    )
+    ledger = SentenceLedger()
+    ledger.add(lede, frozenset())  # the 핵심 요약 told the lede
+    heading, body = _headed(story, [quote, doubt, term], 0, okt, ledger=ledger)
+    # No sentence of the paragraph names the company: the story's untold
+    # standalone sentence that does opens it, and the briefing now holds it.
+    assert heading == "세진반도체 급등"
+    assert body.startswith(raised + " " + quote)
+    assert ledger.told(raised)
+    # The lede the briefing has told is never taken again.
+    ledger = SentenceLedger()
+    for text in (lede, raised):
+        ledger.add(text, frozenset())
+    heading, body = _headed(story, [quote, doubt, term], 0, okt, ledger=ledger)
+    assert body == " ".join([quote, doubt, term])
+
+
+def test_a_subject_sentence_that_leans_comes_after_what_it_leans_on(okt):
+    flexible = "대통령은 13일 관세와 관련해 유연성이라는 단어를 두 번 언급했다."
+    apple = "이는 사실상 애플을 언급한 발언으로 읽힌다."
+    bigtech = "관세를 매길 경우 미국 빅테크만 피해를 볼 수 있다는 해석이 나온다."
+    made = "애플은 중국에서 아이폰의 약 90%를 생산한다."
+    story = _story_of(
+        "막무가내 관세에 美빅테크 쑥대밭",
+        [(flexible, False), (apple, True), (bigtech, True), (made, False)],
+    )
+    heading, body = _headed(story, [flexible, made], 0, okt, ledger=SentenceLedger())
+    assert heading == "미국 빅테크 타격"
+    assert body == " ".join([flexible, apple, bigtech, made])
+
+
+def test_a_section_can_take_another_part_of_its_headline(okt):
+    story = _story_of("환율 1470원 재돌파…외환당국 “쏠림 현상에 적극 대응”", [])
+    body = (
+        "장 초반 환율이 1473원까지 오르자 재정경제부와 한국은행은 공동 입장문을 냈다. "
+        "당국의 발언이 나온 뒤 환율은 1466원대로 내려왔다."
+    )
+    heading, _ = _headed(story, split(body), 0, okt, ledger=SentenceLedger())
+    assert heading == "환율 1470원 재돌파"
+
+
+def split(body):
+    return [s.text for s in split_sentences(body)]
+
+
+def test_this_day_is_the_day_the_nearest_sentence_before_reports():
+    story = _story_of(
+        "세진반도체 급등",
+        [
+            ("19일 유가증권시장에서 세진반도체는 18.4% 오른 값에 마감했다.", False),
+            ("계약 금액은 지난해 매출의 21%에 해당한다.", False),
+            ("주요 증권사 7곳이 이날 목표주가를 평균 17% 상향했다.", False),
+        ],
+    )
+    assert _this_day(story, story.sentences[2]) == 19
+    alone = _story_of("증권사 상향", [("증권사들이 이날 목표가를 올렸다.", False)])
+    assert _this_day(alone, alone.sentences[0]) == 0
 
 
 def test_report_flags_a_figure_no_source_has():

@@ -64,6 +64,9 @@ def test_a_trend_from_the_opening_when_the_headline_has_none():
         # tagger splits ("목표가") is still a noun.
         ("누리증권, 中 목표가 또 하향", ["중국 증시"], "중국 목표가 하향"),
         ("고금리에 美빅테크 쑥대밭…유가 부담도", [], "미국 빅테크 타격"),
+        # A concept neither the headline nor the lede names never takes the
+        # headline's trend: nobody said "해외 주식 대응".
+        ("환율 재돌파…외환당국 “쏠림 현상에 적극 대응”", ["해외 주식"], ""),
     ],
 )
 def test_theme_heading(okt, headline, concepts, heading):

@@ -235,10 +235,11 @@ def theme_heading(
 
     The concept is the noun phrase the headline puts right before its trend
     word ("국채·물가불안 부담도" → "국채·물가불안 우려"), else the first of
-    ``concepts`` (the story's keyword phrases, best first) that has no figure and
-    does not already name the trend. A heading heads its paragraph: when the
-    opening of ``body`` (the paragraph's first ``OPENING_SENTENCES``) does not
-    name that concept, the heading is made from the paragraph instead, the
+    ``concepts`` (the story's keyword phrases, best first) that the headline or
+    ``lede`` names, has no figure and does not already name the trend. A
+    heading heads its paragraph: when the opening of ``body`` (the paragraph's
+    first ``OPENING_SENTENCES``) does not name that concept, the heading is
+    made from the paragraph instead, the
     first of its sentences naming one of ``concepts`` giving the concept and
     that sentence's most specific trend ("AI 학과 규제" over quotas, not
     "AI전문교사 부족"). "" when no trend is found or no heading fits in
@@ -249,7 +250,12 @@ def theme_heading(
     if trend and at >= 0 and tokenizer is not None:
         arrow = bool(_ARROWS.match(headline, at))
         found.append(_headline_concept(_clean(headline), at, tokenizer, arrow=arrow))
-    heading = _fitting(trend, [*found, *concepts], found) if trend else ""
+    # A trend told of the headline's concept is the story's news; of a concept
+    # the headline and lede never name, it is a claim nobody made ("해외 주식
+    # 대응" over a currency authority's "쏠림 현상에 적극 대응").
+    told = " ".join([" ".join(_spelled_out(_clean(headline).split())), *lede])
+    named = [concept for concept in concepts if _names(told, concept)]
+    heading = _fitting(trend, [*found, *named], found) if trend else ""
     sentences = re.split(r"(?<=[.!?])\s+", body)
     opening = " ".join(sentences[:OPENING_SENTENCES])
     if not body or (heading and _names(opening, heading.removesuffix(trend))):

@@ -257,9 +257,10 @@ def _section_findings(briefing: BriefingText) -> list[Finding]:
 
 
 # Sentences a heading must be told in ("■ 국채 시장 우려" over a paragraph that
-# opens on the President's "유연성" heads something else); a turn as short as
-# "한국은 정반대다." does not count as one.
-HEADING_OPENING = 2
+# never reaches the bond market heads something else); a turn as short as
+# "한국은 정반대다." does not count as one. The paper's own paragraphs name
+# their subject within three ("B2B" in the second of "■ B2B AI 시장의 성장세").
+HEADING_OPENING = 3
 _TURN_CHARS = 20
 # Words every theme could carry: the specific word of "정산 서비스 투자" is "정산".
 _GENERIC_HEADING_WORDS = frozenset(
@@ -267,12 +268,15 @@ _GENERIC_HEADING_WORDS = frozenset(
 )
 
 
-def heading_missing_from(heading: str, body: str) -> str:
+def heading_missing_from(
+    heading: str, body: str, *, opening: int = HEADING_OPENING
+) -> str:
     """The specific word of a theme ``heading`` (its longest before the trend
     word that ends it: "국채 시장 우려" → "국채") that the opening of ``body``
-    never names, or "". Words are matched by their stem ("목표가" by "목표치"),
-    so a heading keeps the headline's spelling. A heading that is the story's
-    headline as a noun phrase is not a theme and is not checked."""
+    (its first ``opening`` sentences) never names, or "". Words are matched by
+    their stem ("목표가" by "목표치"), so a heading keeps the headline's
+    spelling. A heading that is the story's headline as a noun phrase is not a
+    theme and is not checked."""
     words = heading.removeprefix("■").split()
     if len(words) < 2 or words[-1] not in TREND_NOUNS or not body.strip():
         return ""  # a headline told as a noun phrase heads its story, not a theme
@@ -286,9 +290,9 @@ def heading_missing_from(heading: str, body: str) -> str:
     if not words:
         return ""
     word = max(words, key=len)
-    opening = [s for s in _sentences(body) if len(s) > _TURN_CHARS][:HEADING_OPENING]
+    told = [s for s in _sentences(body) if len(s) > _TURN_CHARS][:opening]
     stem = word[: max(2, len(word) - 1)]
-    return "" if stem in " ".join(opening) else word
+    return "" if stem in " ".join(told) else word
 
 
 def _item_findings(briefing: BriefingText) -> list[Finding]:

@@ -55,7 +55,7 @@ GENERIC_KEYWORDS = frozenset(
 # Words that cannot open a keyword phrase ("기반 휴머노이드 로봇", "직접 강의").
 WEAK_FIRST_WORDS = frozenset(
     "기반 직접 대상 관련 일단 전 각 약 총 첫 신규 최대 최초 개발사 제조사 이번 "
-    "해당".split()
+    "해당 조기".split()
 )
 
 
@@ -78,7 +78,16 @@ PEOPLE_WORDS = frozenset("연구자 연구원 전문가 관계자 교수 학생 
 
 
 DATE_LIKE = re.compile(
-    r"\d+\s*(?:년|월|일|시|분기)|올해|내년|지난해|작년|상반기|하반기"
+    r"\d+\s*(?:년|월|일|시|분기)|올해|내년|지난해|작년|상반기|하반기|오늘|내일|어제"
+)
+# A measured amount is a headline's figure, not a concept ("공장 가동률 50%로",
+# "GPU 1만5000장", "2.25%로 0.25%p 인하"); a product named by a figure stays
+# ("46파이 배터리", "HBM4").
+AMOUNT = re.compile(r"\d[\d.,]*\s*(?:%p?|원|달러|엔|장|명|곳|배|개|건|조|억|만|천)")
+# A headline's predicate or superlative left at a phrase's end ("자영업자 냉랭",
+# "카드수수료 최대", "HBM 대형", "채용박람회 개막").
+PREDICATE_WORDS = frozenset(
+    "최대 최고 최저 최다 대형 역대 냉랭 개막 돌파 임박 비상".split()
 )
 
 
@@ -171,6 +180,8 @@ def acceptable_keyword(
     if not words or len(phrase.replace(" ", "")) < 2 or phrase.isdigit():
         return False
     if DATE_LIKE.search(phrase) or re.fullmatch(r"[\d.,%\s]+", phrase):
+        return False
+    if AMOUNT.search(phrase) or words[-1] in PREDICATE_WORDS:
         return False
     if any(word in excluded or word in PUBLISHERS for word in words):
         return False

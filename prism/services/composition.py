@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from prism.conf import prism_settings
 from prism.models import Article, ReaderType
-from prism.nlp.headings import theme_heading
+from prism.nlp.headings import OPENING_SENTENCES, THEME_MAX_CHARS, theme_heading
 from prism.nlp.keywords import KeywordExtractor
 from prism.nlp.korean import (
     HEADING_MAX_CHARS,
@@ -37,7 +37,7 @@ from prism.nlp.korean import (
     restate,
     with_this_day,
 )
-from prism.nlp.quality import heading_missing_from
+from prism.nlp.quality import HEADING_OPENING, heading_missing_from
 from prism.nlp.sentences import split_sentences
 from prism.nlp.themes import (
     QUOTATION,
@@ -596,19 +596,26 @@ def _section_sentence(story: Story, sentence: StorySentence) -> bool:
 
 
 def _this_day(story: Story, sentence: StorySentence) -> int | None:
-    """The day an inner "이날" of ``sentence`` stands for: the last day the
-    sentence just before it reports; 0 when that one reports none (the sentence
-    is then left out), ``None`` when it says no "이날".
+    """The day an inner "이날" of ``sentence`` stands for, as a reader takes it:
+    the last day the nearest sentence before it that reports one reports ("19일
+    유가증권시장에서 …" … "증권사 7곳이 이날 …"); 0 when none before it reports a
+    day (the sentence is then left out), ``None`` when it says no "이날".
 
     Dropping the word would date an event of the 10th to today ("중국은 이날
-    보복관세를 84%까지 올리고"), and any other guess can be wrong: a day further
-    back may be another event's, and a print copy appears the day after."""
+    보복관세를 84%까지 올리고"), and the article's own date can be wrong: a print
+    copy appears the day after."""
     if not has_this_day(sentence.text):
         return None
     text = story.texts[sentence.article_order]
-    places = dict(zip(text.positions, text.sentences, strict=True))
-    earlier = places.get(sentence.position - 1)
-    return (last_reported_day(earlier) if earlier else None) or 0
+    for position, earlier in reversed(
+        list(zip(text.positions, text.sentences, strict=True))
+    ):
+        if position >= sentence.position:
+            continue
+        day = last_reported_day(earlier)
+        if day:
+            return day
+    return 0
 
 
 def _dated_text(story: Story, sentence: StorySentence) -> str:
@@ -716,7 +723,9 @@ def _sections(
             notes.append(
                 f"{position}번째 주제 문단은 보탤 문장이 {len(texts)}개뿐입니다."
             )
-        heading, body = _headed(story, texts[:high], kept[index], tokenizer)
+        heading, body = _headed(
+            story, texts[:high], kept[index], tokenizer, ledger=ledger
+        )
         sections.append(
             ComposedSection(
                 position=position,
@@ -734,17 +743,25 @@ def _sections(
 
 
 def _headed(
-    story: Story, texts: list[str], keep: int, tokenizer: Tokenizer
+    story: Story,
+    texts: list[str],
+    keep: int,
+    tokenizer: Tokenizer,
+    *,
+    ledger: SentenceLedger | None = None,
 ) -> tuple[str, str]:
     """A section's heading and body. When the heading names what the paragraph
     reaches only later (``quality.heading_missing_from``: "■ 국채 시장 우려" over a
     paragraph opening on the President's "유연성"), the paragraph opens on the
     sentence naming it instead, where that sentence stands alone and the one
     after it does not lean on it, and the heading then fits; the first ``keep``
-    (a restated lede) stay first."""
+    (a restated lede) stay first. When no sentence of the paragraph names it,
+    the story's first untold standalone sentence that does opens the paragraph
+    (``_subject_opener``; the paper's sections open on their subject:
+    "퓨리오사AI의 기술력은 …"), the paragraph keeping to its length."""
     body = " ".join(in_time_order(texts))
     heading = story_heading(story, tokenizer, body)
-    word = heading_missing_from(heading, body)
+    word = heading_missing_from(heading, body, opening=OPENING_SENTENCES)
     if not word:
         return heading, body
     stem = word[: max(2, len(word) - 1)]
@@ -761,11 +778,117 @@ def _headed(
         moved = [*texts[:keep], text, *texts[keep:index], *texts[index + 1 :]]
         moved_body = " ".join(in_time_order(moved))
         moved_heading = story_heading(story, tokenizer, moved_body)
-        if not heading_missing_from(moved_heading, moved_body):
+        if not heading_missing_from(
+            moved_heading, moved_body, opening=OPENING_SENTENCES
+        ):
             return moved_heading, moved_body
-    # The heading stays; the quality report points the editor at it (a
-    # headline fragment in its place would only hide the mismatch).
+    if not heading_missing_from(heading, body):
+        return heading, body  # named soon enough: the report's measure
+    found = (
+        _subject_sentence(story, stem, texts, ledger) if ledger is not None else None
+    )
+    if found is not None:
+        high = SECTION_SENTENCES[1]
+        chain, at = found
+        at = keep if at is None else at
+        added = [_dated_text(story, sentence) for sentence in chain]
+        opened = [*texts[:at], *added, *texts[at:]][:high]
+        opened_body = " ".join(in_time_order(opened))
+        opened_heading = story_heading(story, tokenizer, opened_body)
+        if not heading_missing_from(opened_heading, opened_body):
+            for sentence in chain:
+                ledger.add(sentence.text, sentence.terms)
+            return opened_heading, opened_body
+    # Another part of the headline may be what the paragraph tells ("환율
+    # 1470원 재돌파…외환당국 “쏠림 현상에 적극 대응”" over a paragraph on the
+    # rate): its heading, where the paragraph's opening names its subject.
+    for part in re.split(r"…|\.{2,3}", story.item.article.headline):
+        candidate = section_heading(part, tokenizer) if part.strip() else ""
+        if (
+            candidate
+            and candidate != heading
+            and len(candidate) <= THEME_MAX_CHARS
+            and not _PARTICLE_WORD.search(candidate)
+            and not heading_missing_from(candidate, body)
+            and _opens_on(candidate, body)
+        ):
+            return candidate, body
+    # The heading stays; the quality report points the editor at it.
     return heading, body
+
+
+# A headline word still carrying its particle ("SK하이닉스도", "발표에"): a
+# clause, not a heading.
+_PARTICLE_WORD = re.compile(r"[가-힣A-Za-z]{2,}(?:도|에|은|는|을|를|이|가)(?=\s|$)")
+
+
+def _opens_on(heading: str, body: str) -> bool:
+    """Whether the first sentences of ``body`` (``quality.HEADING_OPENING``) name
+    the first word of ``heading``, its subject ("환율" of "환율 1470원 재돌파")."""
+    words = [
+        word.removesuffix("의")
+        for word in heading.split()
+        if len(word) > 1 and not re.search(r"\d", word)
+    ]
+    if not words:
+        return False
+    stem = words[0][: max(2, len(words[0]) - 1)]
+    opening = [s.text for s in split_sentences(body)][:HEADING_OPENING]
+    return stem in " ".join(opening)
+
+
+def _subject_sentence(
+    story: Story, stem: str, texts: Sequence[str], ledger: SentenceLedger
+) -> tuple[list[StorySentence], int | None] | None:
+    """The story's first sentence naming ``stem`` that a section can take, and
+    where: one that stands alone, reports and quotes nobody opens it (``None``);
+    one that leans on the sentences before it goes, with them, right after the
+    one the paragraph has ("…고집을 부려서는 안 된다”고 말했다. 이는 사실상 애플을
+    언급한 발언으로 읽힌다. 막무가내로 관세를 매길 경우 애플 등 미국 빅테크만 피해를
+    볼 수 있다는 …"). Never one the briefing has told."""
+
+    def usable(sentence: StorySentence) -> bool:
+        return _section_sentence(story, sentence) and not ledger.repeats(
+            sentence.text, sentence.terms
+        )
+
+    for sentence in story.sentences:
+        if (
+            stem not in sentence.text
+            or QUOTATION.search(sentence.text)
+            or not usable(sentence)
+        ):
+            continue
+        if opens_story(sentence):
+            return [sentence], None
+        chain = [sentence]
+        while len(chain) <= SUBJECT_CHAIN:
+            before = _previous(story, chain[0])
+            if before is None:
+                break
+            if before.text in texts:
+                return chain, texts.index(before.text) + 1
+            if not usable(before):
+                break
+            chain.insert(0, before)
+    return None
+
+
+# At most this many sentences, a subject's sentence and those it leans on.
+SUBJECT_CHAIN = 3
+
+
+def _previous(story: Story, sentence: StorySentence) -> StorySentence | None:
+    """The usable sentence of ``story`` right before ``sentence``, if any."""
+    return next(
+        (
+            other
+            for other in story.sentences
+            if other.article_order == sentence.article_order
+            and other.position == sentence.position - 1
+        ),
+        None,
+    )
 
 
 def story_heading(story: Story, tokenizer: Tokenizer, body: str = "") -> str:
