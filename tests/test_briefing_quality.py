@@ -188,10 +188,29 @@ def test_people_and_quotes_named_before_need_context(sentence):
         "한빛전자 역시 지난해 같은 부품을 납품했다.",  # also, after whom?
         "매출이 60.8%나 올랐지만 가격이 반등한 영향이다.",  # whose sales?
         "이번 조사에서 위탁 생산만 하는 업체는 제외됐다.",  # which survey?
+        "설문에 응한 기업 300곳 가운데 58%는 생산성이 높아졌다고 답했다.",
+        # A figure, a company or a statement named only by what it is.
+        "누적 투자 유치 금액은 510억 원이며 기업가치는 2000억 원대다.",
+        "올해 매출은 260억 원이 될 것으로 회사는 예상했다.",
+        "당국의 발언이 나온 뒤 환율은 1466원대로 내려왔다.",
+        # An explanation of what the sentence before reported.
+        "전날 기준금리 인하로 한미 금리 차가 벌어진 영향이다.",
     ],
 )
 def test_unnamed_surveys_anecdotes_and_additions_need_context(sentence):
     assert needs_context(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "모아핀은 올해 매출 260억 원을 예상했다.",
+        "한빛전자 매출은 지난해보다 80% 늘었다.",
+        "정부는 관세의 영향이 크다고 말했다.",
+    ],
+)
+def test_a_named_owner_needs_no_context(sentence):
+    assert not needs_context(sentence)
 
 
 def test_a_contrast_whose_other_side_is_unnamed_needs_context():
@@ -237,6 +256,12 @@ def test_a_contrast_whose_other_side_is_unnamed_needs_context():
             "막무가내 관세",
             "트럼프 행정부가 반도체 관세를 두고 며칠 만에 다른 입장을 보였다.",
         ),
+        # Words that only grade go; a term is named by its abbreviation.
+        (
+            "한빛전자가 차세대 고대역폭메모리(HBM) 생산 방식을 빠르게 바꾸고 있다.",
+            "한빛전자 증산",
+            "한빛전자가 HBM 생산 방식을 바꾸고 있다.",
+        ),
     ],
 )
 def test_a_lede_is_told_shorter_for_the_lead(okt, lede, headline, restated):
@@ -249,6 +274,8 @@ def test_a_lede_is_told_shorter_for_the_lead(okt, lede, headline, restated):
         ("한빛전자가 메모리 반도체 생산을 두 배로 늘린다.", "한빛전자 증산"),
         # Glosses alone do not make it another sentence.
         ("한빛전자(005930)가 인공지능(AI) 칩 생산을 늘린다.", "한빛전자 증산"),
+        # Nor does naming a term by its abbreviation.
+        ("한빛전자가 고대역폭메모리(HBM) 칩 생산을 늘린다.", "한빛전자 증산"),
         # A subject the headline does not name keeps its description...
         ("AI 칩 수요를 이끄는 한빛전자가 세계 1위에 올랐다.", "메모리 시장 재편"),
         # ...and so does a common noun, which needs it to say which.

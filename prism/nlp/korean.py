@@ -128,8 +128,8 @@ SUBJECT_PARTICLES = frozenset(
 )
 # Endings that continue the sentence before: "…라는 것이다", "…때문이다", "…면서다".
 DEPENDENT_ENDING = re.compile(
-    r"(?:것|때문|셈|대표적|까닭|탓|덕분|분석|전망|설명|지적|관측|주장|얘기|입장)"
-    r"이다[.”’\"]*$|평가다\.?$|(?:면서|해서|어서)다\.?$|"
+    r"(?:것|때문|셈|대표적|까닭|탓|덕분|분석|전망|설명|지적|관측|주장|얘기|입장|영향)"
+    r"이다[.”’\"]*$|(?:평가|여파|결과)다\.?$|(?:면서|해서|어서)다\.?$|"
     r"(?:해석|풀이|분석)이\s*나온다\.?$|(?:풀이|해석)된다\.?$|읽힌다\.?$"
 )
 # "…점도", "…에서도", "삼성전자 역시": adds to something said before.
@@ -160,6 +160,17 @@ GENERIC_SUBJECT = re.compile(
     # A company's figure without the company ("매출이 60.8%나 올랐지만 …").
     r"매출|매출액|영업이익|순이익|주가|점유율|실적|시가총액)(?:은|는|이|가|에서는)\s"
 )
+# What was introduced before, named only by what it is: a figure with no owner
+# ("누적 투자 유치 금액은 510억 원이며", "올해 매출은 … 회사는 예상했다"), the
+# company as "회사" mid-sentence, a statement the sentence before made ("당국의
+# 발언이 나온 뒤"), a survey told before ("설문에 응한 기업 300곳 가운데").
+OWNERLESS = re.compile(
+    r"^(?:(?:누적|투자|유치|올해|올|지난해|연간|전체|총|예상|\d분기|상반기|하반기)\s)"
+    r"{1,3}(?:금액|매출|매출액|영업이익|순이익|기업가치|투자액)(?:은|는|이|가)\s|"
+    r"\s회사(?:는|가|\s측은|\s측도)\s|"
+    r"^(?:[가-힣]+의\s)?(?:발언|발표|조치|개입|결정)(?:이|가)\s나온\s(?:뒤|후|이후)|"
+    r"^(?:이번\s)?설문에\s응한"
+)
 # Survey figures whose survey the sentence does not name ("전체 응답자의 52%가 …").
 UNNAMED_SURVEY = re.compile(r"^(?:전체\s*)?응답자(?:의|들의|들은|들이|는|가)?\s")
 _SURVEY = re.compile(r"조사|설문|여론|보고서")
@@ -184,7 +195,9 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
     It points back ("이날", "그는", "아울러"), adds to something said before (the
     particle 도 on an argument: "…목표치도 하향조정했다"), continues an argument
     ("…라는 것이다"), gives a survey's figures without the survey ("전체 응답자의
-    52%가"), opens an anecdote on an unnamed person ("이 모(30) 씨는"), sets
+    52%가"), names what was introduced before only by what it is ("누적 투자
+    유치 금액은", "…회사는 예상했다", "당국의 발언이 나온 뒤": ``OWNERLESS``),
+    opens an anecdote on an unnamed person ("이 모(30) 씨는"), sets
     something against a subject it leaves to the sentence before ("상호관세와 달리
     정교한 접근이 필수적이다"), or, given
     its morphemes, has no subject or topic at all ("…과 비교해도 두 배 이상 많다").
@@ -196,6 +209,7 @@ def needs_context(sentence: str, tagged: list[tuple[str, str]] | None = None) ->
         or ADDITIVE.search(text)
         or MID_REFERENCE.search(text)
         or GENERIC_SUBJECT.match(text)
+        or OWNERLESS.search(text)
         or SURNAME_TITLE.match(text)
         or SPEAKERLESS_QUOTE.match(text)
         or ANONYMOUS_PERSON.search(text)
@@ -473,6 +487,14 @@ def shorten_list(text: str) -> str:
     return _LIST.sub(lambda m: f"{m.group('first')} 등", text)
 
 
+# A term glossed by its capital abbreviation, which the lead names it by
+# ("고대역폭메모리(HBM)" → "HBM", "일본은행(BOJ)" → "BOJ").
+_ABBREVIATED = re.compile(r"(?<![가-힣])[가-힣]{2,10}\(([A-Z]{2,5}\d?)\)")
+# Words a lead does without: they grade, they report nothing ("차세대 HBM",
+# "빠르게 바뀌고 있다").
+_ORNAMENT = re.compile(r"(?<!\S)(?:차세대|빠르게|더욱|한층|점차)\s(?=\S)")
+
+
 def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     """The lede of an item's 핵심 요약 told shorter for the lead, or ``None`` when
     it cannot be told shorter without losing what happened.
@@ -484,12 +506,16 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     "등" (``shorten_list``), a clause or descriptor before a
     subject the headline names, a concession before the statement (unless it
     carries a word of the headline the rest lacks), a leader's given name — so
-    every word still comes from the article. A restatement saves
+    every word still comes from the article (a term glossed by its abbreviation
+    is named by it, and a word that only grades goes: ``_ABBREVIATED``,
+    ``_ORNAMENT``). A restatement saves
     at least a tenth of the lede, glosses aside: one that keeps it all would be a
     copy.
     """
     original = sentence.strip()
-    text = _FULL_TITLE.sub(r"\1 \2", shorten_list(compress(original)), count=1)
+    text = _ABBREVIATED.sub(r"\1", original)
+    text = _ORNAMENT.sub("", text)
+    text = _FULL_TITLE.sub(r"\1 \2", shorten_list(compress(text)), count=1)
     concession = _CONCESSION.match(text)
     if concession:
         rest = text[concession.end() :]
@@ -510,8 +536,9 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
             if start:
                 words = words[start:]
     text = " ".join(words)
-    # Glosses do not count: without them the lede is still the same sentence.
-    plain = PARENTHETICAL.sub(_without_gloss, original)
+    # Glosses do not count, nor naming a term by its abbreviation: either way
+    # the lede is still the same sentence.
+    plain = PARENTHETICAL.sub(_without_gloss, _ABBREVIATED.sub(r"\1", original))
     if needs_context(text) or len(_compact(text)) > RESTATED_MAX_SHARE * len(
         _compact(plain)
     ):
