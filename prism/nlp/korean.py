@@ -110,14 +110,17 @@ def unanchored(sentence: str, before: str) -> bool:
 def refers_back(sentence: str) -> bool:
     """True when ``sentence`` names what the sentence before it said, anywhere in
     it: it opens pointing back (``leans_on_previous``), names "이번 조사" or "이
-    같은 …" (``MID_REFERENCE``), adds a subject with "역시" ("삼성전자 역시 …"),
-    or spreads "각각" over things it does not list. Even a paragraph filled
-    leniently takes such a sentence only after the one it refers to."""
+    같은 …" (``MID_REFERENCE``) or what was introduced only by what it is
+    ("설문에 응한 …", "…회사는": ``OWNERLESS``), adds a subject with "역시"
+    ("삼성전자 역시 …"), or spreads "각각" over things it does not list. Even a
+    paragraph filled leniently takes such a sentence only after the one it
+    refers to."""
     text = sentence.strip()
     each = _EACH.search(text)
     return bool(
         leans_on_previous(text)
         or MID_REFERENCE.search(text)
+        or OWNERLESS.search(text)
         or _ALSO_SUBJECT.match(text)
         or (each and not _LISTED.search(text[: each.start()]))
     )
