@@ -259,11 +259,17 @@ def test_a_contrast_whose_other_side_is_unnamed_needs_context():
             "막무가내 관세",
             "트럼프 행정부가 반도체 관세를 두고 며칠 만에 다른 입장을 보였다.",
         ),
-        # Words that only grade go; a term is named by its abbreviation.
+        # Words that only grade go; a term is named by its abbreviation, with
+        # the particle its sound takes.
         (
             "한빛전자가 차세대 고대역폭메모리(HBM) 생산 방식을 빠르게 바꾸고 있다.",
             "한빛전자 증산",
             "한빛전자가 HBM 생산 방식을 바꾸고 있다.",
+        ),
+        (
+            "한빛전자 실적이 차세대 인공지능(AI)이 부른 수요로 빠르게 늘고 있다.",
+            "한빛전자 실적",
+            "한빛전자 실적이 AI가 부른 수요로 늘고 있다.",
         ),
     ],
 )
@@ -894,16 +900,36 @@ def split(body):
     return [s.text for s in split_sentences(body)]
 
 
-def test_this_day_is_the_day_the_nearest_sentence_before_reports():
+def test_this_day_is_the_day_before_or_the_news_day_of_the_opening():
     story = _story_of(
         "세진반도체 급등",
         [
             ("19일 유가증권시장에서 세진반도체는 18.4% 오른 값에 마감했다.", False),
             ("계약 금액은 지난해 매출의 21%에 해당한다.", False),
             ("주요 증권사 7곳이 이날 목표주가를 평균 17% 상향했다.", False),
+            ("외국인은 20일 세진반도체 주식을 사들였다.", False),
+            ("기관은 이날 팔았다.", False),
         ],
     )
+    # The sentence before says no day: the opening's news day.
     assert _this_day(story, story.sentences[2]) == 19
+    # The sentence before says one: that day.
+    assert _this_day(story, story.sentences[4]) == 20
+    # A background day told later is no news day: the sentence stays out
+    # (the day it stands for was the 10th, told in the fourth sentence).
+    later = _story_of(
+        "중학개미 손실",
+        [
+            ("홍콩 주식 보관액이 일주일 새 6000억 원 줄었다.", False),
+            ("중학개미들은 매수세를 확대해왔다.", False),
+            ("전문가들은 반등이 어렵다고 본다.", False),
+            ("10일 한국예탁결제원에 따르면 보관금액이 줄었다.", False),
+            ("중학 개미는 이달(2일, 4일) 들어서야 매도 우위로 돌아섰다.", False),
+            ("우려스러운 대목은 치킨 게임이 누그러들지 않는다는 점이다.", False),
+            ("중국은 이날 보복관세를 84%까지 올렸다.", False),
+        ],
+    )
+    assert _this_day(later, later.sentences[6]) == 0
     alone = _story_of("증권사 상향", [("증권사들이 이날 목표가를 올렸다.", False)])
     assert _this_day(alone, alone.sentences[0]) == 0
 

@@ -341,6 +341,12 @@ def last_reported_day(text: str) -> int | None:
     return days[-1] if days else None
 
 
+def first_reported_day(text: str) -> int | None:
+    """The first day of the month ``text`` reports an event on, or ``None``."""
+    days = _reported_days(text)
+    return days[0] if days else None
+
+
 def _reported_days(text: str) -> list[int]:
     days = []
     for match in _DAY.finditer(text):
@@ -496,7 +502,26 @@ def shorten_list(text: str) -> str:
 
 # A term glossed by its capital abbreviation, which the lead names it by
 # ("고대역폭메모리(HBM)" → "HBM", "일본은행(BOJ)" → "BOJ").
-_ABBREVIATED = re.compile(r"(?<![가-힣])[가-힣]{2,10}\(([A-Z]{2,5}\d?)\)")
+_ABBREVIATED = re.compile(
+    r"(?<![가-힣])[가-힣]{2,10}\((?P<short>[A-Z]{2,5}\d?)\)"
+    r"(?P<particle>으로|이|가|은|는|을|를|과|와|로)?(?![가-힣])"
+)
+_PARTICLE_FORMS = {
+    "이": ("가", "이"), "가": ("가", "이"), "은": ("는", "은"), "는": ("는", "은"),
+    "을": ("를", "을"), "를": ("를", "을"), "과": ("와", "과"), "와": ("와", "과"),
+    "으로": ("로", "으로"), "로": ("로", "으로"),
+}  # fmt: skip
+
+
+def _abbreviation(match: re.Match[str]) -> str:
+    """The abbreviation in place of the term, with the particle its sound takes
+    ("인공지능(AI)이" → "AI가")."""
+    short, particle = match.group("short"), match.group("particle")
+    if not particle:
+        return short
+    return with_particle(short, *_PARTICLE_FORMS[particle])
+
+
 # Words a lead does without: they grade, they report nothing ("차세대 HBM",
 # "빠르게 바뀌고 있다").
 _ORNAMENT = re.compile(r"(?<!\S)(?:차세대|빠르게|더욱|한층|점차)\s(?=\S)")
@@ -520,7 +545,7 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     copy.
     """
     original = sentence.strip()
-    text = _ABBREVIATED.sub(r"\1", original)
+    text = _ABBREVIATED.sub(_abbreviation, original)
     text = _ORNAMENT.sub("", text)
     text = _FULL_TITLE.sub(r"\1 \2", shorten_list(compress(text)), count=1)
     concession = _CONCESSION.match(text)
@@ -545,7 +570,8 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     text = " ".join(words)
     # Glosses do not count, nor naming a term by its abbreviation: either way
     # the lede is still the same sentence.
-    plain = PARENTHETICAL.sub(_without_gloss, _ABBREVIATED.sub(r"\1", original))
+    abbreviated = _ABBREVIATED.sub(_abbreviation, original)
+    plain = PARENTHETICAL.sub(_without_gloss, abbreviated)
     if needs_context(text) or len(_compact(text)) > RESTATED_MAX_SHARE * len(
         _compact(plain)
     ):

@@ -29,6 +29,7 @@ from prism.nlp.korean import (
     HEADING_MAX_CHARS,
     bare_noun_heading,
     compress,
+    first_reported_day,
     has_this_day,
     headline_heading,
     in_time_order,
@@ -596,26 +597,33 @@ def _section_sentence(story: Story, sentence: StorySentence) -> bool:
 
 
 def _this_day(story: Story, sentence: StorySentence) -> int | None:
-    """The day an inner "이날" of ``sentence`` stands for, as a reader takes it:
-    the last day the nearest sentence before it that reports one reports ("19일
-    유가증권시장에서 …" … "증권사 7곳이 이날 …"); 0 when none before it reports a
-    day (the sentence is then left out), ``None`` when it says no "이날".
+    """The day an inner "이날" of ``sentence`` stands for: the last day the
+    sentence just before it reports, else the news day its article's opening
+    reports (the first day told in its first ``NEWS_DAY_SENTENCES``: "19일
+    유가증권시장에서 …" … "증권사 7곳이 이날 …"); 0 when neither says one (the
+    sentence is then left out), ``None`` when it says no "이날".
 
     Dropping the word would date an event of the 10th to today ("중국은 이날
-    보복관세를 84%까지 올리고"), and the article's own date can be wrong: a print
-    copy appears the day after."""
+    보복관세를 84%까지 올리고"), and other guesses are wrong too often: the
+    nearest day told before may be a background event's ("이달(2일, 4일, 8~9일)
+    들어서야 매도 우위로 돌아섰다"), and a print copy appears the day after."""
     if not has_this_day(sentence.text):
         return None
     text = story.texts[sentence.article_order]
-    for position, earlier in reversed(
-        list(zip(text.positions, text.sentences, strict=True))
-    ):
-        if position >= sentence.position:
-            continue
-        day = last_reported_day(earlier)
+    places = dict(zip(text.positions, text.sentences, strict=True))
+    earlier = places.get(sentence.position - 1)
+    day = last_reported_day(earlier) if earlier else None
+    if day:
+        return day
+    for position in range(min(NEWS_DAY_SENTENCES, sentence.position)):
+        day = first_reported_day(places.get(position, ""))
         if day:
             return day
     return 0
+
+
+# The sentences of an article that state its news day, if it gives one.
+NEWS_DAY_SENTENCES = 3
 
 
 def _dated_text(story: Story, sentence: StorySentence) -> str:
