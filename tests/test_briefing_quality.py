@@ -245,6 +245,12 @@ def test_a_contrast_whose_other_side_is_unnamed_needs_context():
             "내수 기업 체감 경기 싸늘",
             "내수 기업의 체감 경기는 여전히 싸늘하다는 지적이 나온다.",
         ),
+        # So does a circumstance the headline does not carry...
+        (
+            "투자 혹한기가 길어지면서 스타트업 인수합병이 역대 최대 수준으로 늘었다.",
+            "스타트업 M&A 180건 ‘역대 최대’",
+            "스타트업 인수합병이 역대 최대 수준으로 늘었다.",
+        ),
         # A list before "등" keeps its first item.
         (
             "미 행정부는 11일 반도체 및 제조 장비, 스마트폰, 컴퓨터 등 전자제품에 "
@@ -295,6 +301,12 @@ def test_a_lede_is_told_shorter_for_the_lead(okt, lede, headline, restated):
             "인공지능(AI)을 둘러싼 패권 경쟁이 심화하고 있지만 우리나라의 인재 양성 "
             "체계는 제자리라는 우려가 나온다.",
             "韓 AI전문교사 '0명'",
+        ),
+        # ...but one it carries stays: the weak yen is the news.
+        (
+            "엔화 가치가 다시 떨어지면서 일본은행이 다음 달 기준금리를 올릴 수 있다는 "
+            "관측이 나온다.",
+            "엔화 158엔 약세…日銀 금리 인상 가능성",
         ),
         # Company names in a list are the news.
         ("삼성전자, SK하이닉스, LG전자 등 대기업이 투자를 늘린다.", "대기업 투자"),

@@ -476,7 +476,7 @@ _FULL_TITLE = re.compile(
     r"(대통령|행정부|정부|총리|국가주석|주석)"
 )
 # A concession before the statement ("…심화하고 있지만 우리나라의 …").
-_CONCESSION = re.compile(r"^([^,“”\"]{8,}?(?:지만|으나|는데)),?\s(?=\S)")
+_CONCESSION = re.compile(r"^([^,“”\"]{8,}?(?:지만|으나|는데|면서)),?\s(?=\S)")
 # What a company's descriptor ends with ("미국의 대형 투자은행 골드만삭스").
 _CATEGORY = re.compile(r"(?:은행|업체|기업|회사|기관|운용사|증권사|개발사|제조사)$")
 _NAME_TAGS = {"Noun", "Alpha", "Number", "Foreign"}
@@ -535,13 +535,13 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     the 핵심 요약 below them: "인공지능(AI) 반도체 열풍을 주도하는 엔비디아가 처음으로
     …" becomes "엔비디아가 처음으로 …". Only words are dropped — glosses, an
     announcement tail (``compress``), all but the first item of a list before
-    "등" (``shorten_list``), a clause or descriptor before a
-    subject the headline names, a concession before the statement (unless it
-    carries a word of the headline the rest lacks), a leader's given name — so
-    every word still comes from the article (a term glossed by its abbreviation
-    is named by it, and a word that only grades goes: ``_ABBREVIATED``,
-    ``_ORNAMENT``). A restatement saves
-    at least a tenth of the lede, glosses aside: one that keeps it all would be a
+    "등" (``shorten_list``), a clause or descriptor before a subject the headline
+    names, a concession or circumstance before the statement ("…지만", "투자
+    혹한기가 길어지면서"; unless it carries a word of the headline the rest
+    lacks), a leader's given name, words that only grade (``_ORNAMENT``) — so
+    every word still comes from the article; a term glossed by its abbreviation
+    is named by it (``_ABBREVIATED``). A restatement saves at least a tenth of
+    the lede, glosses and abbreviations aside: one that keeps it all would be a
     copy.
     """
     original = sentence.strip()
