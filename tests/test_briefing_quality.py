@@ -672,6 +672,12 @@ def test_first_person_voice_and_attribution_tails():
         ),
         ("찬성 돌아선 KT…티빙·웨이브 합병 속도", "티빙·웨이브 합병 속도"),
         ("100조 투입…‘제조업 방어막’ 친다", "100조 투입과 제조업 방어막"),
+        # A time word a predicate left goes, and a segment that says enough on
+        # its own heads instead of being joined on.
+        (
+            "연말정산 ‘13월의 월급’ 챙기려면…연금저축·IRP 연말까지 채워야",
+            "연말정산 13월의 월급",
+        ),
         # A clause describing the subject, and an adverb, are not the heading.
         (
             "“전설의 서막”…부품 팔던 한빛전자, 반도체 정점 찍었다",

@@ -700,6 +700,7 @@ _TIME_WORD = re.compile(
     r"^(?:올해|내년|지난해|작년|연내|당분간|최근|이달|다음\s*달|\d{4}년(?:까지|부터|에)?|"
     r"\d{1,2}월(?:까지|부터|에)?|\d{1,2}일(?:까지|부터|에)?)$"
 )
+_HEADING_TIME = re.compile(r"^(?:연말|연초|연내|올해|내년|이달|연중)$")
 # Predicate endings a headline uses, and the noun each stands for.
 _ENDINGS = (
     (re.compile(r"해야$"), " 필요"),
@@ -730,14 +731,24 @@ def headline_heading(headline: str, tokenizer: Tokenizer) -> str:
     phrase = _noun_phrase(body, tokenizer)
     if not phrase:
         return ""
+    # A time word its predicate left behind ("연금저축·IRP 연말까지 채워야" →
+    # "연금저축·IRP 연말") goes.
+    words = phrase.split()
+    while len(words) > 1 and _HEADING_TIME.match(words[-1]):
+        words.pop()
+    phrase = " ".join(words)
     if subject and not phrase.startswith(subject):
         phrase = f"{subject}의 {phrase}"
     others = [text for i, (text, _) in enumerate(segments) if i != order]
     if len(phrase.split()) < HEADING_MIN_WORDS and others:
-        # "100조 투입" says too little: the next segment completes it.
+        # "100조 투입" says too little: the next segment completes it, or, when
+        # that one says enough alone ("연말정산 13월의 월급"), heads instead.
         second = _noun_phrase(others[0], tokenizer)
         if second and not subject:
-            phrase = f"{with_particle(phrase, '와', '과')} {second}"
+            if len(second.split()) >= HEADING_MIN_WORDS:
+                phrase = second
+            else:
+                phrase = f"{with_particle(phrase, '와', '과')} {second}"
     return _fit(phrase, tokenizer)
 
 
