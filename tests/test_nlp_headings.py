@@ -249,3 +249,26 @@ def test_a_count_in_parentheses_is_a_figure_not_a_gloss():
     sentence = "전공 인력은 2018년(93만 6183명)부터 꾸준히 줄어 89만 명이 됐다."
     assert compress(sentence) == sentence
     assert compress("딥시크(DeepSeek)가 모델을 냈다.") == "딥시크가 모델을 냈다."
+
+
+def test_a_ledes_concept_takes_only_a_trend_the_headline_tells_of_it(okt):
+    # The headline's "줄었다" is the listings', not the apartments'.
+    assert (
+        theme_heading(
+            ["서울 아파트"],
+            "서울 전셋값 28주째 상승…“매물 1년 새 30% 줄었다”",
+            ["서울 아파트 전셋값이 28주 연속 올랐다."],
+            okt,
+        )
+        == ""
+    )
+    # The headline's "인재 경쟁력" is the talent the lede's concept names.
+    assert (
+        theme_heading(
+            ["인재 확보"],
+            '美 연구자 90% "인재 경쟁력에 AI 성패 달려"',
+            ["AI 연구원들은 인재 확보가 가장 중요하다고 본다."],
+            okt,
+        )
+        == "인재 확보 경쟁"
+    )

@@ -235,9 +235,10 @@ def theme_heading(
 
     The concept is the noun phrase the headline puts right before its trend
     word ("국채·물가불안 부담도" → "국채·물가불안 우려"), else the first of
-    ``concepts`` (the story's keyword phrases, best first) that the headline or
-    ``lede`` names, has no figure and does not already name the trend. A
-    heading heads its paragraph: when the opening of ``body`` (the paragraph's
+    ``concepts`` (the story's keyword phrases, best first) that the headline
+    names (or the lede, for the lede's trend or one the headline tells of the
+    same thing), has no figure and does not already name the trend. A heading
+    heads its paragraph: when the opening of ``body`` (the paragraph's
     first ``OPENING_SENTENCES``) does not name that concept, the heading is
     made from the paragraph instead, the
     first of its sentences naming one of ``concepts`` giving the concept and
@@ -251,10 +252,25 @@ def theme_heading(
         arrow = bool(_ARROWS.match(headline, at))
         found.append(_headline_concept(_clean(headline), at, tokenizer, arrow=arrow))
     # A trend told of the headline's concept is the story's news; of a concept
-    # the headline and lede never name, it is a claim nobody made ("해외 주식
-    # 대응" over a currency authority's "쏠림 현상에 적극 대응").
-    told = " ".join([" ".join(_spelled_out(_clean(headline).split())), *lede])
-    named = [concept for concept in concepts if _names(told, concept)]
+    # the headline never names, it is a claim nobody made ("해외 주식 대응" over a
+    # currency authority's "쏠림 현상에 적극 대응", "서울 아파트 감소" over "매물
+    # 1년 새 30% 줄었다"). A trend found in the lede may go with the lede's.
+    told = " ".join(_spelled_out(_clean(headline).split()))
+    if at < 0:
+        told = " ".join([told, *lede])
+    segment = _segment_at(_clean(headline), at) if at >= 0 else ""
+    named = [
+        concept
+        for concept in concepts
+        if _names(told, concept)
+        # A concept of the lede may take a trend the headline tells of the
+        # same thing ("인재 확보" for "인재 경쟁력에 AI 성패 달려").
+        or (
+            segment
+            and _names(" ".join(lede), concept)
+            and any(len(w) > 1 and w in segment for w in concept.split())
+        )
+    ]
     heading = _fitting(trend, [*found, *named], found) if trend else ""
     sentences = re.split(r"(?<=[.!?])\s+", body)
     opening = " ".join(sentences[:OPENING_SENTENCES])
@@ -275,6 +291,16 @@ def theme_heading(
             if themed:
                 return themed
     return heading
+
+
+def _segment_at(headline: str, at: int) -> str:
+    """The segment of ``headline`` (split at "…") holding offset ``at``."""
+    start = 0
+    for part in re.split(r"(…|\.{2,3})", headline):
+        if start <= at < start + len(part):
+            return part
+        start += len(part)
+    return ""
 
 
 def _names(body: str, concept: str) -> bool:
