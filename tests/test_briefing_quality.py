@@ -52,6 +52,7 @@ from prism.services.composition import (
     LEAD_PARAGRAPH_CHARS,
     _headed,
     _restated_followers,
+    _restated_ledes,
     _this_day,
     _with_pivots,
     _within_budget,
@@ -598,6 +599,28 @@ def test_a_lede_without_a_figure_goes_on_with_what_happened(okt):
     assert followers[3].startswith("누리전자는 14일 반도체 등 전자제품 수요가")
     # Without an opener of its own a story takes no follower.
     assert _restated_followers([vague], {}, okt) == {}
+
+
+def test_a_lede_that_cannot_be_told_shorter_gives_way_to_the_next(okt):
+    def item(pk, headline, summary):
+        return SimpleNamespace(
+            article=SimpleNamespace(pk=pk), headline=headline, summary=summary
+        )
+
+    plain = item(
+        1,
+        "스타트업 M&A 180건 역대 최대",
+        "스타트업 인수합병이 역대 최대로 늘었다. 투자 혹한기가 길어지면서 올해 "
+        "1~10월 국내 스타트업 M&A 건수는 180건으로 지난해 연간 기록인 142건을 "
+        "넘어섰다. 셋째 문장이다.",
+    )
+    openers = _restated_ledes([plain], okt)
+    assert openers[1] == (
+        "올해 1~10월 국내 스타트업 M&A 건수는 180건으로 지난해 연간 기록인 142건을 "
+        "넘어섰다."
+    )
+    # The lead then takes no follower told from the same sentence.
+    assert _restated_followers([plain], openers, okt) == {}
 
 
 def test_a_lead_paragraph_keeps_its_opener_and_follower_within_budget():

@@ -334,11 +334,14 @@ def _restated_ledes(
     openers = {}
     for item in items:
         sentences = split_sentences(item.summary)
-        if not sentences:
-            continue
-        opener = restate(sentences[0].text, item.headline, tokenizer)
-        if opener and _lead_text(opener) and opens_story_text(opener):
-            openers[item.article.pk] = opener
+        # A lede that cannot be told shorter gives way to the next sentence, the
+        # one with the figures ("…올해 1~10월 국내 스타트업 M&A 건수는 180건으로
+        # …"), where that one stands alone: the lead still opens on the news.
+        for sentence in sentences[:2]:
+            opener = restate(sentence.text, item.headline, tokenizer)
+            if opener and _lead_text(opener) and opens_story_text(opener):
+                openers[item.article.pk] = opener
+                break
     return openers
 
 
@@ -370,7 +373,8 @@ def _restated_followers(
                 continue
             text = with_this_day(text, day)
         follower = restate(text, item.headline, tokenizer)
-        if follower and _lead_text(follower):
+        # (An opener told from this very sentence needs no follower.)
+        if follower and _lead_text(follower) and follower != openers[item.article.pk]:
             followers[item.article.pk] = follower
     return followers
 
