@@ -20,6 +20,7 @@ from prism.nlp.korean import (
     compress,
     concept_phrase,
     drop_attribution,
+    drop_finding_tail,
     has_this_day,
     headline_heading,
     introduced_earlier,
@@ -282,6 +283,30 @@ def test_a_contrast_whose_other_side_is_unnamed_needs_context():
 )
 def test_a_lede_is_told_shorter_for_the_lead(okt, lede, headline, restated):
     assert restate(lede, headline, okt) == restated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stated"),
+    [
+        ("22곳이 인력을 감축한 것으로 나타났다.", "22곳이 인력을 감축했다."),
+        (
+            "전문 교사는 단 한 명도 없는 것으로 나타났다.",
+            "전문 교사는 단 한 명도 없다.",
+        ),
+        ("증원이 어려운 상태인 것으로 나타났다.", "증원이 어려운 상태다."),
+        ("체계는 후진국 수준인 것으로 드러났다.", "체계는 후진국 수준이다."),
+        ("기조를 긴축으로 잡은 것으로 나타났다.", "기조를 긴축으로 잡았다."),
+        ("매출이 20% 늘어난 것으로 집계됐다.", "매출이 20% 늘어났다."),
+        ("실적이 개선된 것으로 파악됐다.", "실적이 개선됐다."),
+        # A present view stated would read as the writer's; an irregular form
+        # ("늘린") and a quotation stay as they are.
+        ("인재가 중요하다고 생각하는 것으로 드러났다.", None),
+        ("인력을 늘린 것으로 나타났다.", None),
+        ("그는 “좋다”고 한 것으로 알려졌다.", None),
+    ],
+)
+def test_a_finding_is_stated(sentence, stated):
+    assert drop_finding_tail(sentence) == (stated or sentence)
 
 
 @pytest.mark.parametrize(

@@ -504,12 +504,13 @@ def shorten_list(text: str) -> str:
 # ("고대역폭메모리(HBM)" → "HBM", "일본은행(BOJ)" → "BOJ").
 _ABBREVIATED = re.compile(
     r"(?<![가-힣])[가-힣]{2,10}\((?P<short>[A-Z]{2,5}\d?)\)"
-    r"(?P<particle>으로|이|가|은|는|을|를|과|와|로)?(?![가-힣])"
+    r"(?P<particle>으로|에서|이|가|은|는|을|를|과|와|로|의|에|도|만)?(?![가-힣])"
 )
 _PARTICLE_FORMS = {
     "이": ("가", "이"), "가": ("가", "이"), "은": ("는", "은"), "는": ("는", "은"),
     "을": ("를", "을"), "를": ("를", "을"), "과": ("와", "과"), "와": ("와", "과"),
     "으로": ("로", "으로"), "로": ("로", "으로"),
+    **{same: (same, same) for same in ("에서", "의", "에", "도", "만")},
 }  # fmt: skip
 
 
@@ -547,7 +548,9 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     original = sentence.strip()
     text = _ABBREVIATED.sub(_abbreviation, original)
     text = _ORNAMENT.sub("", text)
-    text = _FULL_TITLE.sub(r"\1 \2", shorten_list(compress(text)), count=1)
+    text = _FULL_TITLE.sub(
+        r"\1 \2", shorten_list(drop_finding_tail(compress(text))), count=1
+    )
     concession = _CONCESSION.match(text)
     if concession:
         rest = text[concession.end() :]
@@ -683,6 +686,43 @@ def drop_attribution(sentence: str) -> str:
     if ending == "라" and stem.endswith("이"):
         tail = "다."
     return text[: match.start()] + stem + tail
+
+
+# A finding's tail ("…감축한 것으로 나타났다"): the lead states the finding.
+_FINDING_TAIL = re.compile(
+    r"(?P<word>[가-힣]*?)(?P<form>한|된|난|인|있는|없는|은)\s것으로\s"
+    r"(?:나타났다|조사됐다|집계됐다|파악됐다|드러났다|알려졌다|확인됐다)\.$"
+)
+
+
+def drop_finding_tail(sentence: str) -> str:
+    """``sentence`` stating what it reports was found ("인력을 감축한 것으로
+    나타났다" → "인력을 감축했다", "단 한 명도 없는 것으로 나타났다" → "… 없다",
+    "어려운 상태인 것으로 나타났다" → "어려운 상태다"); unchanged when its tail is
+    another. Only the regular forms are turned: 하다/되다 verbs, "…나다", a stem
+    closed by a consonant ("잡은" → "잡았다"), the copula, 있다/없다; never a
+    present "…생각하는 것으로", which stated would read as the writer's view."""
+    text = sentence.strip()
+    match = _FINDING_TAIL.search(text)
+    if not match or re.search(r"[“”\"']", text):
+        return text
+    word, form = match.group("word"), match.group("form")
+    if form in {"있는", "없는"}:
+        predicate = f"{word}{form[0]}다"
+    elif form == "인":
+        if not word:
+            return text
+        predicate = with_particle(word, "다", "이다")
+    elif form == "은":
+        # A stem closed by a consonant ("잡은" → "잡았다", "늘린" is "한"-less):
+        # 았 after ㅏ/ㅗ, else 었.
+        if not word or not "가" <= word[-1] <= "힣":
+            return text
+        vowel = (ord(word[-1]) - 0xAC00) // 28 % 21
+        predicate = word + ("았다" if vowel in {0, 8} else "었다")
+    else:
+        predicate = word + {"한": "했다", "된": "됐다", "난": "났다"}[form]
+    return f"{text[: match.start()]}{predicate}."
 
 
 # ---------------------------------------------------------------- headings
