@@ -55,6 +55,7 @@ from prism.services.composition import (
     _restated_followers,
     _restated_ledes,
     _this_day,
+    _varied_endings,
     _with_pivots,
     _within_budget,
     acceptable_keyword,
@@ -624,6 +625,19 @@ def test_a_lede_without_a_figure_goes_on_with_what_happened(okt):
     assert followers[3].startswith("누리전자는 14일 반도체 등 전자제품 수요가")
     # Without an opener of its own a story takes no follower.
     assert _restated_followers([vague], {}, okt) == {}
+
+
+def test_a_paragraph_does_not_say_it_was_found_twice_in_a_row():
+    texts = [
+        "전문 교사는 단 한 명도 없는 것으로 나타났다.",
+        "대학 AI 학과는 증원이 어려운 상태인 것으로 나타났다.",
+        "중국에는 AI 학과가 535곳에 이르는 것으로 집계됐다.",
+    ]
+    assert _varied_endings(texts) == [
+        texts[0],
+        "대학 AI 학과는 증원이 어려운 상태다.",
+        texts[2],
+    ]
 
 
 def test_a_lede_that_cannot_be_told_shorter_gives_way_to_the_next(okt):

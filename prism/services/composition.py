@@ -29,6 +29,7 @@ from prism.nlp.korean import (
     HEADING_MAX_CHARS,
     bare_noun_heading,
     compress,
+    drop_finding_tail,
     first_reported_day,
     has_this_day,
     headline_heading,
@@ -561,7 +562,9 @@ def _lead(
             )
             if closer is not None:
                 chosen.append(closer)
-        texts = [*told, *_with_pivots(story, chosen, trial, lambda s: compress(s.text))]
+        texts = _varied_endings(
+            [*told, *_with_pivots(story, chosen, trial, lambda s: compress(s.text))]
+        )
         if (
             len(told) + len(chosen) < low
             or not (opener or any(story.focus & s.terms for s in chosen))
@@ -576,6 +579,24 @@ def _lead(
         _adopt(ledger, trial)
         lead.append(" ".join(in_time_order(_within_budget(texts, low, keep=len(told)))))
     return lead
+
+
+_FINDING_ENDING = re.compile(
+    r"것으로\s(?:나타났다|조사됐다|집계됐다|파악됐다|드러났다|알려졌다|확인됐다)\.$"
+)
+
+
+def _varied_endings(texts: list[str]) -> list[str]:
+    """``texts`` with a finding stated where the sentence before ends the same
+    way ("…없는 것으로 나타났다. …어려운 상태인 것으로 나타났다." → "…어려운
+    상태다."): a paragraph does not say "it was found" twice in a row."""
+    varied = list(texts)
+    for index in range(1, len(varied)):
+        ending = _FINDING_ENDING.search(varied[index])
+        before = _FINDING_ENDING.search(varied[index - 1])
+        if ending and before and ending.group(0) == before.group(0):
+            varied[index] = drop_finding_tail(varied[index])
+    return varied
 
 
 def _within_budget(texts: list[str], low: int, keep: int = 1) -> list[str]:
@@ -724,7 +745,9 @@ def _sections(
                 if opener:
                     trial.add(opener, frozenset())
                 render = functools.partial(_dated_text, story)
-                texts = [*told, *_with_pivots(story, chosen, trial, render)]
+                texts = _varied_endings(
+                    [*told, *_with_pivots(story, chosen, trial, render)]
+                )
                 _adopt(ledger, trial)
                 picked[index] = texts
                 kept[index] = len(told)
