@@ -589,26 +589,28 @@ def test_a_lead_paragraph_opens_on_what_happened():
     assert opener_first([backdrop, today], focus)[0] is backdrop
 
 
-def test_a_lede_without_a_figure_goes_on_with_what_happened(okt):
-    def item(pk, headline, summary):
-        return SimpleNamespace(
-            article=SimpleNamespace(pk=pk), headline=headline, summary=summary
-        )
+def _item(pk, headline, summary):
+    """A composed item as the lead's restatements read it."""
+    return SimpleNamespace(
+        article=SimpleNamespace(pk=pk), headline=headline, summary=summary
+    )
 
-    vague = item(
+
+def test_a_lede_without_a_figure_goes_on_with_what_happened(okt):
+    vague = _item(
         1,
         "막무가내 관세",
         "한빛 행정부가 관세를 두고 며칠 만에 180도 다른 입장을 보이고 있다. "
         "한빛 행정부는 11일(현지 시간) 반도체 및 제조 장비, 스마트폰, 컴퓨터 등 "
         "전자제품에 관세 예외를 발표했다가 13일 품목 관세에 넣겠다고 했다. 셋째다.",
     )
-    figured = item(
+    figured = _item(
         2,
         "누리캐피털 목표가 하향",
         "누리캐피털이 중국 지수 목표치를 81에서 75로 낮췄다. 누리캐피털은 반도체 및 "
         "제조 장비, 스마트폰, 컴퓨터 등 전자제품 수출이 줄 것으로 봤다.",
     )
-    dated = item(
+    dated = _item(
         3,
         "누리전자 증산",
         "누리전자가 14일 메모리 증산에 나섰다. 누리전자는 이날 반도체 및 제조 장비, "
@@ -641,12 +643,7 @@ def test_a_paragraph_does_not_say_it_was_found_twice_in_a_row():
 
 
 def test_a_lede_that_cannot_be_told_shorter_gives_way_to_the_next(okt):
-    def item(pk, headline, summary):
-        return SimpleNamespace(
-            article=SimpleNamespace(pk=pk), headline=headline, summary=summary
-        )
-
-    plain = item(
+    plain = _item(
         1,
         "스타트업 M&A 180건 역대 최대",
         "스타트업 인수합병이 역대 최대로 늘었다. 투자 혹한기가 길어지면서 올해 "
