@@ -714,7 +714,7 @@ def drop_finding_tail(sentence: str) -> str:
             return text
         predicate = with_particle(word, "다", "이다")
     elif form == "은":
-        # A stem closed by a consonant ("잡은" → "잡았다", "늘린" is "한"-less):
+        # A stem closed by a consonant ("잡은" → "잡았다", "먹은" → "먹었다"):
         # 았 after ㅏ/ㅗ, else 었.
         if not word or not "가" <= word[-1] <= "힣":
             return text

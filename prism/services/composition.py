@@ -791,9 +791,10 @@ def _headed(
     sentence naming it instead, where that sentence stands alone and the one
     after it does not lean on it, and the heading then fits; the first ``keep``
     (a restated lede) stay first. When no sentence of the paragraph names it,
-    the story's first untold standalone sentence that does opens the paragraph
-    (``_subject_opener``; the paper's sections open on their subject:
-    "퓨리오사AI의 기술력은 …"), the paragraph keeping to its length."""
+    the story's first untold sentence that does comes in (``_subject_sentence``;
+    the paper's sections open on their subject: "퓨리오사AI의 기술력은 …"), the
+    paragraph keeping to its length; failing that, another part of the headline
+    heads it where the paragraph's opening names that part's subject."""
     body = " ".join(in_time_order(texts))
     heading = story_heading(story, tokenizer, body)
     word = heading_missing_from(heading, body, opening=OPENING_SENTENCES)
