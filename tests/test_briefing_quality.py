@@ -1007,6 +1007,17 @@ def test_this_day_is_the_day_before_or_the_news_day_of_the_opening():
         ],
     )
     assert _this_day(later, later.sentences[6]) == 0
+    # An opening that tells two days names no news day: the poll published on
+    # the 13th is not dated the 11th.
+    two_days = _story_of(
+        "막무가내 관세",
+        [
+            ("미 행정부는 이달 11일 예외를 발표했다가 13일 관세에 포함했다.", False),
+            ("대통령은 유연성을 언급했다.", False),
+            ("방송사가 8~11일 조사해 이날 발표한 결과 75%가 답했다.", False),
+        ],
+    )
+    assert _this_day(two_days, two_days.sentences[2]) == 0
     alone = _story_of("증권사 상향", [("증권사들이 이날 목표가를 올렸다.", False)])
     assert _this_day(alone, alone.sentences[0]) == 0
 

@@ -341,12 +341,6 @@ def last_reported_day(text: str) -> int | None:
     return days[-1] if days else None
 
 
-def first_reported_day(text: str) -> int | None:
-    """The first day of the month ``text`` reports an event on, or ``None``."""
-    days = _reported_days(text)
-    return days[0] if days else None
-
-
 def _reported_days(text: str) -> list[int]:
     days = []
     for match in _DAY.finditer(text):

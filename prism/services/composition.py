@@ -30,12 +30,12 @@ from prism.nlp.korean import (
     bare_noun_heading,
     compress,
     drop_finding_tail,
-    first_reported_day,
     has_this_day,
     headline_heading,
     in_time_order,
     last_reported_day,
     refers_back,
+    reported_days,
     restate,
     with_this_day,
 )
@@ -589,7 +589,9 @@ _FINDING_ENDING = re.compile(
 def _varied_endings(texts: list[str]) -> list[str]:
     """``texts`` with a finding stated where the sentence before ends the same
     way ("…없는 것으로 나타났다. …어려운 상태인 것으로 나타났다." → "…어려운
-    상태다."): a paragraph does not say "it was found" twice in a row."""
+    상태다."): a lead paragraph does not say "it was found" twice in a row. (A
+    section keeps the article's words: there a stated finding would read as the
+    paper's own.)"""
     varied = list(texts)
     for index in range(1, len(varied)):
         ending = _FINDING_ENDING.search(varied[index])
@@ -624,9 +626,11 @@ def _section_sentence(story: Story, sentence: StorySentence) -> bool:
 def _this_day(story: Story, sentence: StorySentence) -> int | None:
     """The day an inner "이날" of ``sentence`` stands for: the last day the
     sentence just before it reports, else the news day its article's opening
-    reports (the first day told in its first ``NEWS_DAY_SENTENCES``: "19일
-    유가증권시장에서 …" … "증권사 7곳이 이날 …"); 0 when neither says one (the
-    sentence is then left out), ``None`` when it says no "이날".
+    reports (the one day its first ``NEWS_DAY_SENTENCES`` tell: "19일
+    유가증권시장에서 …" … "증권사 7곳이 이날 …"); 0 when neither says one, or the
+    opening tells several days ("11일에는 … 13일에는 …": the 이날 of a poll
+    published on the 13th is neither to be guessed), and the sentence is then
+    left out; ``None`` when it says no "이날".
 
     Dropping the word would date an event of the 10th to today ("중국은 이날
     보복관세를 84%까지 올리고"), and other guesses are wrong too often: the
@@ -640,11 +644,12 @@ def _this_day(story: Story, sentence: StorySentence) -> int | None:
     day = last_reported_day(earlier) if earlier else None
     if day:
         return day
-    for position in range(min(NEWS_DAY_SENTENCES, sentence.position)):
-        day = first_reported_day(places.get(position, ""))
-        if day:
-            return day
-    return 0
+    opening = {
+        day
+        for position in range(min(NEWS_DAY_SENTENCES, sentence.position))
+        for day in reported_days(places.get(position, ""))
+    }
+    return opening.pop() if len(opening) == 1 else 0
 
 
 # The sentences of an article that state its news day, if it gives one.
@@ -745,9 +750,7 @@ def _sections(
                 if opener:
                     trial.add(opener, frozenset())
                 render = functools.partial(_dated_text, story)
-                texts = _varied_endings(
-                    [*told, *_with_pivots(story, chosen, trial, render)]
-                )
+                texts = [*told, *_with_pivots(story, chosen, trial, render)]
                 _adopt(ledger, trial)
                 picked[index] = texts
                 kept[index] = len(told)
