@@ -30,6 +30,7 @@ from prism.nlp.korean import (
     refers_back,
     reported_days,
     restate,
+    spelled_countries,
     unanchored,
 )
 from prism.nlp.noise import glued_heading, unread
@@ -752,6 +753,20 @@ def test_first_person_voice_and_attribution_tails():
 def test_headings_are_the_headlines_noun_phrase(okt, headline, heading):
     assert headline_heading(headline, okt) == heading
     assert not bare_noun_heading(heading)
+
+
+@pytest.mark.parametrize(
+    ("heading", "spelled"),
+    [
+        ("한빛의 北美 빅테크와 공급 계약", "한빛의 북미 빅테크와 공급 계약"),
+        ("美의 반도체 품목 관세", "미국의 반도체 품목 관세"),
+        ("美빅테크 쑥대밭", "미국 빅테크 쑥대밭"),
+        ("美中 무역전쟁 격화", "미중 무역전쟁 격화"),
+        ("中 목표가 하향", "중국 목표가 하향"),
+    ],
+)
+def test_a_heading_spells_out_a_headlines_countries(heading, spelled):
+    assert spelled_countries(heading) == spelled
 
 
 def test_bare_noun_headings_are_recognised():

@@ -751,6 +751,36 @@ _WEAK_HEAD_NOUNS = {"판", "듯", "것", "수", "때", "중", "등", "뿐", "셈
 _BOUND_WORDS = {"내", "간", "중", "후", "전", "등", "및", "또", "더", "약", "총"}
 
 
+# A headline's one-character countries and their pairs, as a heading spells them
+# ("北美 빅테크" → "북미 빅테크", "美의" → "미국의", "美빅테크" → "미국 빅테크").
+_COUNTRY_PAIRS = {
+    "北美": "북미", "南美": "남미", "中東": "중동", "美中": "미중", "中美": "미중",
+    "韓美": "한미", "美韓": "한미", "韓中": "한중", "中韓": "한중", "韓日": "한일",
+    "日韓": "한일", "美日": "미일", "日美": "미일", "北中": "북중",
+}  # fmt: skip
+_COUNTRY_NAMES = {
+    "中": "중국", "美": "미국", "韓": "한국", "日": "일본", "北": "북한",
+    "英": "영국", "獨": "독일", "佛": "프랑스", "印": "인도", "臺": "대만",
+}  # fmt: skip
+_COUNTRY = re.compile(
+    "|".join(_COUNTRY_PAIRS) + "|[" + "".join(_COUNTRY_NAMES) + "](?![一-鿿])"
+)
+
+
+def spelled_countries(text: str) -> str:
+    """``text`` with a headline's one-character countries spelled out."""
+
+    def name(match: re.Match[str]) -> str:
+        hanja = match.group(0)
+        spelled = _COUNTRY_PAIRS.get(hanja) or _COUNTRY_NAMES[hanja]
+        after = match.string[match.end() : match.end() + 1]
+        # "美빅테크": a name joined to a noun; "美의": to its particle.
+        joined = "가" <= after <= "힣" and not re.match(r"[의은는이가과와도에]", after)
+        return f"{spelled} " if joined and len(hanja) == 1 else spelled
+
+    return _COUNTRY.sub(name, text)
+
+
 def headline_heading(headline: str, tokenizer: Tokenizer) -> str:
     """A section heading made from a story's headline: one noun phrase, short.
 

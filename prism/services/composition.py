@@ -37,6 +37,7 @@ from prism.nlp.korean import (
     refers_back,
     reported_days,
     restate,
+    spelled_countries,
     with_this_day,
 )
 from prism.nlp.quality import HEADING_OPENING, heading_missing_from
@@ -944,7 +945,7 @@ def section_heading(headline: str, tokenizer: Tokenizer) -> str:
     heading = headline_heading(headline, tokenizer)
     if not heading or bare_noun_heading(heading):
         heading = card_headline(headline)
-    return heading[:HEADING_MAX_CHARS].strip()
+    return spelled_countries(heading)[:HEADING_MAX_CHARS].strip()
 
 
 def _summarizer_identities(summaries: Iterable[ItemSummary]) -> list[dict[str, str]]:
