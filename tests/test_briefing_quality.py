@@ -16,6 +16,7 @@ from prism.ingest.kinds import classify_article
 from prism.models import Article, Briefing, ReaderType
 from prism.nlp.extractive import ExtractiveSummarizer
 from prism.nlp.korean import (
+    abbreviate,
     bare_noun_heading,
     compress,
     concept_phrase,
@@ -753,6 +754,21 @@ def test_first_person_voice_and_attribution_tails():
 def test_headings_are_the_headlines_noun_phrase(okt, headline, heading):
     assert headline_heading(headline, okt) == heading
     assert not bare_noun_heading(heading)
+
+
+@pytest.mark.parametrize(
+    ("text", "abbreviated"),
+    [
+        # Every place of the term, with the particle its sound takes.
+        ("인공지능(AI)이 인공지능을 바꾼다.", "AI가 AI를 바꾼다."),
+        ("최고경영자(CEO)의 상당수가 답했다.", "CEO의 상당수가 답했다."),
+        ("고대역폭메모리(HBM)을 만든다.", "HBM을 만든다."),
+        # A form it cannot fit ("…이다") keeps the term and its gloss.
+        ("핵심은 인공지능(AI)이다.", "핵심은 인공지능(AI)이다."),
+    ],
+)
+def test_a_glossed_term_is_named_by_its_abbreviation(text, abbreviated):
+    assert abbreviate(text) == abbreviated
 
 
 @pytest.mark.parametrize(

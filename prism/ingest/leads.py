@@ -7,6 +7,7 @@ import re
 
 from prism.ingest.base import ParseResult, RecordError, RejectedRecord, build_article
 from prism.ingest.clean import clean_body, is_furniture_line
+from prism.nlp.korean import abbreviate
 
 DEFAULT_SOURCE = "서울경제"
 HEADLINE_MAX_CHARS = 60
@@ -16,9 +17,6 @@ MIN_LEAD_CHARS = 40
 _FIRST_SENTENCE = re.compile(r"^.+?(?:다|요|까)[.!?](?=\s|$)|^.+?[.!?](?=\s|$)")
 # Short glosses like "(AI)", "(DeepSeek)", "(CEO)" that a headline can do without.
 _GLOSS = re.compile(r"\s*\([A-Za-z0-9 .&·\-]{1,30}\)")
-# A Korean term glossed by its capital abbreviation, which headlines use instead:
-# "인공지능(AI)" → "AI", "최고경영자(CEO)" → "CEO".
-_ABBREVIATED = re.compile(r"(?<![가-힣])[가-힣]{2,8}\(([A-Z]{2,4})\)")
 # A clause opening with a pointer back ("이를", "이에") cannot stand alone.
 _ANAPHORIC = re.compile(r"^(?:이|그|이를|이에|이는|이와|그러나|하지만|다만)\s")
 _ANAPHORIC_DESCRIPTION = re.compile(r"^(?:이를|그를|이와)\s\S+(?:는|한|된)\s")
@@ -212,12 +210,7 @@ def headline_from_lead(lead: str, limit: int = HEADLINE_MAX_CHARS) -> str:
     """
     match = _FIRST_SENTENCE.match(lead.strip())
     sentence = (match.group(0) if match else lead).strip()
-    abbreviations = dict(
-        (m.group(0).split("(")[0], m.group(1)) for m in _ABBREVIATED.finditer(sentence)
-    )
-    sentence = _GLOSS.sub("", sentence).rstrip(".!? ")
-    for term, abbreviation in abbreviations.items():
-        sentence = re.sub(rf"(?<![가-힣]){term}", abbreviation, sentence)
+    sentence = _GLOSS.sub("", abbreviate(sentence)).rstrip(".!? ")
     headline = headline_style(sentence)
     if len(headline) <= limit:
         return headline

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from prism.nlp.korean import spelled_countries
 from prism.nlp.tokens import Tokenizer
 
 THEME_MIN_CHARS = 6
@@ -80,6 +81,9 @@ _TIME = re.compile(
     r"^(?:올해|내년|지난해|작년|최근|이달|당분간|하루|일주일|한\s?달|석\s?달)$"
 )
 _SEGMENTS = re.compile(r"…|\.{2,3}|,\s")
+# Where a headline's segments meet ("환율 1470원 재돌파…외환당국 …"), kept by
+# ``split`` so offsets add up.
+SEGMENT_BREAK = re.compile(r"(…|\.{2,3})")
 # A particle or ending on a headline word ("메모리를", "경쟁에", "부담도").
 # ("가" stays: "목표가", "주가" end on it.)
 _PARTICLE = re.compile(
@@ -95,7 +99,7 @@ def story_trend(headline: str, lede: Iterable[str] = ()) -> tuple[str, int]:
     sentences the most specific one (the table's order).
     """
     offset = 0
-    for segment in re.split(r"(…|\.{2,3})", headline):
+    for segment in SEGMENT_BREAK.split(headline):
         found = [
             (offset + match.start(), order, noun)
             for order, (pattern, noun) in enumerate(TRENDS)
@@ -123,11 +127,6 @@ _ARROWS = re.compile(r"[↑↓]|\d+\s*배")
 # Nouns of a price (價) the tagger splits as a noun and a subject particle
 # ("목표가" → "목표" + "가").
 _PRICE_NOUN = re.compile(r"^(?:목표|주|유|물|단|원|시|호|공모|분양|매매|전셋?)가$")
-# A headline's one-character country ("中 목표가 또 하향") by its name.
-_COUNTRIES = {
-    "中": "중국", "美": "미국", "韓": "한국", "日": "일본", "北": "북한",
-    "英": "영국", "獨": "독일", "佛": "프랑스", "印": "인도", "臺": "대만",
-}  # fmt: skip
 
 
 def _nominal(word: str, tokenizer: Tokenizer) -> bool:
@@ -167,16 +166,9 @@ def _closing_run(words: list[str], tokenizer: Tokenizer) -> list[str]:
 
 
 def _spelled_out(words: list[str]) -> list[str]:
-    """``words`` with a headline's one-character country spelled out ("中" →
-    "중국", "美빅테크" → "미국", "빅테크")."""
-    out = []
-    for word in words:
-        if word[:1] in _COUNTRIES:
-            out.append(_COUNTRIES[word[0]])
-            word = word[1:]
-        if word:
-            out.append(word)
-    return out
+    """``words`` with a headline's one-character countries spelled out ("中" →
+    "중국", "美빅테크" → "미국", "빅테크"; ``korean.spelled_countries``)."""
+    return spelled_countries(" ".join(words)).split()
 
 
 def _segment_words(segment: str, *, figures: bool = True) -> list[str]:
@@ -296,7 +288,7 @@ def theme_heading(
 def _segment_at(headline: str, at: int) -> str:
     """The segment of ``headline`` (split at "…") holding offset ``at``."""
     start = 0
-    for part in re.split(r"(…|\.{2,3})", headline):
+    for part in SEGMENT_BREAK.split(headline):
         if start <= at < start + len(part):
             return part
         start += len(part)

@@ -494,10 +494,12 @@ def shorten_list(text: str) -> str:
     return _LIST.sub(lambda m: f"{m.group('first')} 등", text)
 
 
-# A term glossed by its capital abbreviation, which the lead names it by
-# ("고대역폭메모리(HBM)" → "HBM", "일본은행(BOJ)" → "BOJ").
+# A term glossed by its capital abbreviation, which a lead or headline names it by
+# ("고대역폭메모리(HBM)" → "HBM", "인공지능(AI)" → "AI").
 _ABBREVIATED = re.compile(
-    r"(?<![가-힣])[가-힣]{2,10}\((?P<short>[A-Z]{2,5}\d?)\)"
+    r"(?<![가-힣])(?P<term>[가-힣]{2,10})\((?P<short>[A-Z]{2,5}\d?)\)"
+)
+_PARTICLE_AFTER = (
     r"(?P<particle>으로|에서|이|가|은|는|을|를|과|와|로|의|에|도|만)?(?![가-힣])"
 )
 _PARTICLE_FORMS = {
@@ -508,13 +510,26 @@ _PARTICLE_FORMS = {
 }  # fmt: skip
 
 
-def _abbreviation(match: re.Match[str]) -> str:
-    """The abbreviation in place of the term, with the particle its sound takes
-    ("인공지능(AI)이" → "AI가")."""
-    short, particle = match.group("short"), match.group("particle")
-    if not particle:
-        return short
-    return with_particle(short, *_PARTICLE_FORMS[particle])
+def abbreviate(text: str) -> str:
+    """``text`` naming each term it glosses by a capital abbreviation by that
+    abbreviation, wherever the term stands, with the particle its sound takes
+    ("인공지능(AI)이 … 인공지능을" → "AI가 … AI를")."""
+    for term, short in dict(
+        (m.group("term"), m.group("short")) for m in _ABBREVIATED.finditer(text)
+    ).items():
+        place = re.compile(
+            rf"(?<![가-힣]){re.escape(term)}(?:\({re.escape(short)}\)|(?!\())"
+            + _PARTICLE_AFTER
+        )
+
+        def named(match: re.Match[str], short: str = short) -> str:
+            particle = match.group("particle")
+            if not particle:
+                return short
+            return with_particle(short, *_PARTICLE_FORMS[particle])
+
+        text = place.sub(named, text)
+    return text
 
 
 # Words a lead does without: they grade, they report nothing ("차세대 HBM",
@@ -535,13 +550,13 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     혹한기가 길어지면서"; unless it carries a word of the headline the rest
     lacks), a leader's given name, words that only grade (``_ORNAMENT``) — so
     every word still comes from the article; a term glossed by its abbreviation
-    is named by it (``_ABBREVIATED``). A restatement saves at least a tenth of
+    is named by it (``abbreviate``). A restatement saves at least a tenth of
     the lede, glosses and abbreviations aside: one that keeps it all would be a
     copy.
     """
     original = sentence.strip()
-    text = _ABBREVIATED.sub(_abbreviation, original)
-    text = _ORNAMENT.sub("", text)
+    abbreviated = abbreviate(original)
+    text = _ORNAMENT.sub("", abbreviated)
     text = _FULL_TITLE.sub(
         r"\1 \2", shorten_list(drop_finding_tail(compress(text))), count=1
     )
@@ -567,7 +582,6 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     text = " ".join(words)
     # Glosses do not count, nor naming a term by its abbreviation: either way
     # the lede is still the same sentence.
-    abbreviated = _ABBREVIATED.sub(_abbreviation, original)
     plain = PARENTHETICAL.sub(_without_gloss, abbreviated)
     if needs_context(text) or len(_compact(text)) > RESTATED_MAX_SHARE * len(
         _compact(plain)
@@ -682,10 +696,13 @@ def drop_attribution(sentence: str) -> str:
     return text[: match.start()] + stem + tail
 
 
-# A finding's tail ("…감축한 것으로 나타났다"): the lead states the finding.
+# How a finding is reported ("…것으로 나타났다"), and the tail the lead drops to
+# state the finding ("…감축한 것으로 나타났다" → "…감축했다").
+FINDING_ENDING = re.compile(
+    r"것으로\s(?:나타났다|조사됐다|집계됐다|파악됐다|드러났다|알려졌다|확인됐다)\.$"
+)
 _FINDING_TAIL = re.compile(
-    r"(?P<word>[가-힣]*?)(?P<form>한|된|난|인|있는|없는|은)\s것으로\s"
-    r"(?:나타났다|조사됐다|집계됐다|파악됐다|드러났다|알려졌다|확인됐다)\.$"
+    r"(?P<word>[가-힣]*?)(?P<form>한|된|난|인|있는|없는|은)\s" + FINDING_ENDING.pattern
 )
 
 

@@ -23,9 +23,15 @@ from django.utils import timezone
 
 from prism.conf import prism_settings
 from prism.models import Article, ReaderType
-from prism.nlp.headings import OPENING_SENTENCES, THEME_MAX_CHARS, theme_heading
+from prism.nlp.headings import (
+    OPENING_SENTENCES,
+    SEGMENT_BREAK,
+    THEME_MAX_CHARS,
+    theme_heading,
+)
 from prism.nlp.keywords import KeywordExtractor
 from prism.nlp.korean import (
+    FINDING_ENDING,
     HEADING_MAX_CHARS,
     bare_noun_heading,
     compress,
@@ -582,11 +588,6 @@ def _lead(
     return lead
 
 
-_FINDING_ENDING = re.compile(
-    r"것으로\s(?:나타났다|조사됐다|집계됐다|파악됐다|드러났다|알려졌다|확인됐다)\.$"
-)
-
-
 def _varied_endings(texts: list[str]) -> list[str]:
     """``texts`` with a finding stated where the sentence before ends the same
     way ("…없는 것으로 나타났다. …어려운 상태인 것으로 나타났다." → "…어려운
@@ -595,8 +596,8 @@ def _varied_endings(texts: list[str]) -> list[str]:
     paper's own.)"""
     varied = list(texts)
     for index in range(1, len(varied)):
-        ending = _FINDING_ENDING.search(varied[index])
-        before = _FINDING_ENDING.search(varied[index - 1])
+        ending = FINDING_ENDING.search(varied[index])
+        before = FINDING_ENDING.search(varied[index - 1])
         if ending and before and ending.group(0) == before.group(0):
             varied[index] = drop_finding_tail(varied[index])
     return varied
@@ -842,8 +843,12 @@ def _headed(
     # Another part of the headline may be what the paragraph tells ("환율
     # 1470원 재돌파…외환당국 “쏠림 현상에 적극 대응”" over a paragraph on the
     # rate): its heading, where the paragraph's opening names its subject.
-    for part in re.split(r"…|\.{2,3}", story.item.article.headline):
-        candidate = section_heading(part, tokenizer) if part.strip() else ""
+    for part in SEGMENT_BREAK.split(story.item.article.headline):
+        candidate = (
+            section_heading(part, tokenizer)
+            if part.strip() and not SEGMENT_BREAK.fullmatch(part)
+            else ""
+        )
         if (
             candidate
             and candidate != heading
