@@ -56,6 +56,7 @@ from prism.services.composition import (
     _headed,
     _restated_followers,
     _restated_ledes,
+    _sections,
     _this_day,
     _varied_endings,
     _with_pivots,
@@ -984,7 +985,7 @@ def test_a_subject_sentence_that_leans_comes_after_what_it_leans_on(okt):
     flexible = "대통령은 13일 관세와 관련해 유연성이라는 단어를 두 번 언급했다."
     apple = "이는 사실상 애플을 언급한 발언으로 읽힌다."
     bigtech = "관세를 매길 경우 미국 빅테크만 피해를 볼 수 있다는 해석이 나온다."
-    made = "애플은 중국에서 아이폰의 약 90%를 생산한다."
+    made = "아이폰의 약 90%가 중국에서 생산된다."
     story = _story_of(
         "막무가내 관세에 美빅테크 쑥대밭",
         [(flexible, False), (apple, True), (bigtech, True), (made, False)],
@@ -992,6 +993,64 @@ def test_a_subject_sentence_that_leans_comes_after_what_it_leans_on(okt):
     heading, body = _headed(story, [flexible, made], 0, okt, ledger=SentenceLedger())
     assert heading == "미국 빅테크 타격"
     assert body == " ".join([flexible, apple, bigtech, made])
+
+
+def _ranked_story(rank, headline, sentences):
+    """A story at ``rank`` whose standalone sentences are ``sentences``."""
+    story = _story_of(headline, [(text, False) for text in sentences])
+    story.item = SimpleNamespace(
+        rank=rank,
+        article=SimpleNamespace(
+            pk=rank, headline=headline, source="", section="", published_at=None
+        ),
+    )
+    story.texts[0].pivots = {}
+    story.focus = set()
+    return story
+
+
+def test_a_story_whose_paragraph_cannot_name_its_heading_gives_way(okt):
+    # The lead told the 전세 side of the top story; what is left of it is on the
+    # owners' contributions, which "■ … 전세 대란 우려" does not head.
+    leftover = _ranked_story(
+        1,
+        "신도시 재건축 첫 이주…이주민 전세 대란 우려에 1만 가구 공급",
+        [
+            "공사비 상승으로 가구당 분담금이 3억~5억 원에 이를 수 있다는 추정이다.",
+            "고령 소유주가 많은 단지에서는 사업이 늦어질 수 있다는 걱정이 나온다.",
+            "한 추진위원장은 용적률 상향과 공공기여 조정을 요구했다.",
+        ],
+    )
+    others = [
+        _ranked_story(
+            rank,
+            headline,
+            [f"{subject}{rest}" for rest in ("의 첫 문장이다.", "의 둘째 문장이다.",
+                                              "의 셋째 문장이다.")],
+        )
+        for rank, headline, subject in (
+            (2, "한빛전자 새 공장 착공", "한빛전자 공장"),
+            (3, "누리은행 예금 금리 인하", "누리은행 금리"),
+            (4, "가람제약 신약 허가", "가람제약 신약"),
+        )
+    ]  # fmt: skip
+    stories = [leftover, *others]
+    sections, _ = _sections(stories, SentenceLedger(), okt)
+    assert [section.ranks for section in sections] == [[2], [3], [4]]
+    # With nothing to take its place, it keeps its section (and the report
+    # points the editor at the heading).
+    sections, _ = _sections(stories[:3], SentenceLedger(), okt)
+    assert [section.ranks for section in sections] == [[1], [2], [3]]
+    assert heading_missing_from(sections[0].heading, sections[0].body)
+
+
+def test_a_heading_may_name_a_group_by_its_members():
+    body = (
+        "애플은 중국에서 아이폰의 약 90%를 생산한다. "
+        "관세가 부과되면 삼성전자와의 가격 경쟁에서 밀릴 수 있다."
+    )
+    assert heading_missing_from("미국 빅테크 타격", body) == ""
+    assert heading_missing_from("미국 빅테크 타격", body.replace("애플은", "업체는"))
 
 
 def test_a_section_can_take_another_part_of_its_headline(okt):

@@ -266,6 +266,14 @@ _TURN_CHARS = 20
 _GENERIC_HEADING_WORDS = frozenset(
     "서비스 시장 산업 기업 기술 정책 사업 분야 업계 정부 제품 시스템".split()
 )
+# A group a heading may name by its members: "■ 미국 빅테크 타격" heads a
+# paragraph on Apple's iPhone output.
+GROUP_MEMBERS: dict[str, tuple[str, ...]] = {
+    "빅테크": (
+        "애플", "구글", "알파벳", "메타", "아마존", "마이크로소프트", "MS",
+        "엔비디아", "테슬라", "오픈AI",
+    ),
+}  # fmt: skip
 
 
 def heading_missing_from(
@@ -292,7 +300,9 @@ def heading_missing_from(
     word = max(words, key=len)
     told = [s for s in _sentences(body) if len(s) > _TURN_CHARS][:opening]
     stem = word[: max(2, len(word) - 1)]
-    return "" if stem in " ".join(told) else word
+    opening_text = " ".join(told)
+    names = (stem, *GROUP_MEMBERS.get(word, ()))
+    return "" if any(name in opening_text for name in names) else word
 
 
 def _item_findings(briefing: BriefingText) -> list[Finding]:

@@ -723,11 +723,18 @@ def _sections(
     openers = openers or {}
     low, high = SECTION_SENTENCES
     wanted = int(prism_settings.SECTIONS_PER_BRIEFING)
-    picked: dict[int, list[str]] = {}
-    kept: dict[int, int] = {}  # sentences that open a paragraph and stay first
+    picked: dict[int, tuple[str, str, int]] = {}  # heading, body, sentences found
     # Two parts of one desk package would tell one topic twice: a second part
-    # gets a section only when nothing else can fill it.
-    for minimum, packages in ((low, False), (2, False), (low, True), (2, True)):
+    # gets a section only when nothing else can fill it. A story whose heading
+    # its paragraph cannot name (the lead or its 핵심 요약 told that part: "■ 전세
+    # 대란 우려" over the leftover on 분담금) gives way to one whose can, and gets
+    # a section only when nothing else can fill it.
+    passes = [
+        (fits, minimum, packages)
+        for fits in (True, False)
+        for minimum, packages in ((low, False), (2, False), (low, True), (2, True))
+    ]
+    for fits, minimum, packages in passes:
         for index, story in enumerate(stories):
             if len(picked) >= wanted or index in picked:
                 continue
@@ -748,30 +755,30 @@ def _sections(
                 accept=lambda s, story=story: _section_sentence(story, s),
             )
             told = [opener] if opener else []
-            if len(chosen) >= 2 and len(told) + len(chosen) >= minimum:
-                if opener:
-                    trial.add(opener, frozenset())
-                render = functools.partial(_dated_text, story)
-                texts = [*told, *_with_pivots(story, chosen, trial, render)]
-                _adopt(ledger, trial)
-                picked[index] = texts
-                kept[index] = len(told)
+            if len(chosen) < 2 or len(told) + len(chosen) < minimum:
+                continue
+            if opener:
+                trial.add(opener, frozenset())
+            render = functools.partial(_dated_text, story)
+            texts = [*told, *_with_pivots(story, chosen, trial, render)]
+            heading, body = _headed(
+                story, texts[:high], len(told), tokenizer, ledger=trial
+            )
+            if fits and heading_missing_from(heading, body):
+                continue
+            _adopt(ledger, trial)
+            picked[index] = (heading, body, len(texts))
     sections, notes = [], []
     for position, index in enumerate(sorted(picked), start=1):
-        story, texts = stories[index], picked[index]
-        if len(texts) < low:
-            notes.append(
-                f"{position}번째 주제 문단은 보탤 문장이 {len(texts)}개뿐입니다."
-            )
-        heading, body = _headed(
-            story, texts[:high], kept[index], tokenizer, ledger=ledger
-        )
+        heading, body, found = picked[index]
+        if found < low:
+            notes.append(f"{position}번째 주제 문단은 보탤 문장이 {found}개뿐입니다.")
         sections.append(
             ComposedSection(
                 position=position,
                 heading=heading,
                 body=body,
-                ranks=[story.item.rank],
+                ranks=[stories[index].item.rank],
                 keyphrases=[],
             )
         )
