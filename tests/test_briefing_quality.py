@@ -22,6 +22,7 @@ from prism.nlp.korean import (
     concept_phrase,
     drop_attribution,
     drop_finding_tail,
+    elide_repeated_subject,
     has_this_day,
     headline_heading,
     introduced_earlier,
@@ -344,6 +345,36 @@ def test_a_finding_is_stated(sentence, stated):
 )
 def test_a_lede_that_cannot_be_told_shorter_is_not_restated(okt, lede, headline):
     assert restate(lede, headline, okt) is None
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "carried"),
+    [
+        (
+            "한빛반도체가 처음으로 세계 최대 반도체 기업으로 올라섰다.",
+            "한빛반도체가 AI 칩 수요 증가로 767억 달러의 매출을 기록했다.",
+            "AI 칩 수요 증가로 767억 달러의 매출을 기록했다.",
+        ),
+        # Another subject, a common noun, or a date right after: it stays.
+        (
+            "한빛반도체가 세계 최대 반도체 기업으로 올라섰다.",
+            "누리전자가 2위로 내려앉으며 매출 순위가 바뀌었다.",
+            None,
+        ),
+        (
+            "기업은 투자를 줄일 계획이라고 답했다.",
+            "기업은 고용도 줄이겠다고 답한 곳이 많았다.",
+            None,
+        ),
+        (
+            "세진반도체가 대규모 인력 채용에 나선다.",
+            "세진반도체는 20일 신입과 경력 엔지니어 1200명을 채용한다.",
+            None,
+        ),
+    ],
+)
+def test_a_lead_leaves_out_a_subject_that_carries_on(okt, previous, text, carried):
+    assert elide_repeated_subject(previous, text, okt) == (carried or text)
 
 
 def test_a_survey_named_in_the_sentence_stands_alone():

@@ -590,6 +590,31 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     return text
 
 
+def elide_repeated_subject(previous: str, text: str, tokenizer: Tokenizer) -> str:
+    """``text`` without its opening subject when ``previous`` opens on the same
+    one ("엔비디아가 … 올라섰다. 엔비디아가 AI 칩 수요의 …" → "… AI 칩 수요의
+    …"): Korean leaves out a subject that carries on. A common noun
+    ("기업은") stays: the next one may be other companies."""
+    words = text.split()
+    if len(words) < 4 or _subject_index(words, tokenizer) != 0:
+        return text
+    earlier = previous.split()
+    at = _subject_index(earlier, tokenizer)
+    if at < 0:
+        return text
+    stem = _name_stem(words[0], tokenizer)
+    if (
+        not stem
+        or stem in _COMMON_SUBJECTS
+        or stem != _name_stem(earlier[at], tokenizer)
+        or needs_context(" ".join(words[1:]))
+        # "세진반도체는 20일 …" keeps its subject: a sentence opens on no date.
+        or re.match(r"\d", words[1])
+    ):
+        return text
+    return " ".join(words[1:])
+
+
 def _carries_topic(part: str, rest: str, headline: str) -> bool:
     """Whether ``part`` of a sentence (glosses and all) names a word of the
     headline that ``rest`` does not: "인공지능(AI)을 둘러싼 … 심화하고 있지만"

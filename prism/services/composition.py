@@ -36,6 +36,7 @@ from prism.nlp.korean import (
     bare_noun_heading,
     compress,
     drop_finding_tail,
+    elide_repeated_subject,
     has_this_day,
     headline_heading,
     in_time_order,
@@ -443,7 +444,16 @@ def _lead_and_sections(
     lead, sections, notes, trial = best[1]
     _open_sections(sections, stories, openers, trial)
     _adopt(ledger, trial)
-    return lead, sections, notes
+    return [_subjects_carried(p, tokenizer) for p in lead], sections, notes
+
+
+def _subjects_carried(paragraph: str, tokenizer: Tokenizer) -> str:
+    """``paragraph`` without a subject repeated from the sentence before
+    (``korean.elide_repeated_subject``)."""
+    texts = [s.text for s in split_sentences(paragraph)]
+    for index in range(1, len(texts)):
+        texts[index] = elide_repeated_subject(texts[index - 1], texts[index], tokenizer)
+    return " ".join(texts)
 
 
 def _open_sections(
