@@ -168,6 +168,7 @@ def test_a_fused_subheading_gets_its_own_line():
         "이후 목표치를 81로 조정했다.",
         "이외에도 정부 프로젝트 기업에 투자한다.",
         "반면 트웰브랩스는 39% 늘었다.",
+        "국가별로는 미국과 일본 수출이 늘었다.",  # a breakdown of what?
     ],
 )
 def test_back_references_are_recognised(sentence):
@@ -205,6 +206,10 @@ def test_people_and_quotes_named_before_need_context(sentence):
         "직장인 점심값 부담이 커진 것이 영향을 미쳤다.",
         # An explanation of what the sentence before reported.
         "전날 기준금리 인하로 한미 금리 차가 벌어진 영향이다.",
+        # A share of a whole, or a rise of places, whose measure came before.
+        "투자의 70% 이상이 데이터센터와 서버에 쓰인다.",
+        "전체의 30%가 청년에게 돌아간다.",
+        "강남구와 마포구가 각각 0.2%, 0.1% 올라 상승 폭이 컸다.",
     ],
 )
 def test_unnamed_surveys_anecdotes_and_additions_need_context(sentence):
@@ -217,6 +222,8 @@ def test_unnamed_surveys_anecdotes_and_additions_need_context(sentence):
         "모아핀은 올해 매출 260억 원을 예상했다.",
         "한빛전자 매출은 지난해보다 80% 늘었다.",
         "정부는 관세의 영향이 크다고 말했다.",
+        "국내 기업의 61%가 관세를 가장 큰 위험으로 꼽았다.",
+        "서울시와 경기도가 각각 100억 원을 출자한다.",
     ],
 )
 def test_a_named_owner_needs_no_context(sentence):
@@ -283,6 +290,39 @@ def test_a_contrast_whose_other_side_is_unnamed_needs_context():
             "한빛전자 실적이 차세대 인공지능(AI)이 부른 수요로 빠르게 늘고 있다.",
             "한빛전자 실적",
             "한빛전자 실적이 AI가 부른 수요로 늘고 있다.",
+        ),
+        # The first of two present clauses is the news.
+        (
+            "부산 아파트 전셋값이 12주 연속 오르며 세입자 부담이 커지고 있다.",
+            "부산 전셋값 12주째 상승",
+            "부산 아파트 전셋값이 12주 연속 오르고 있다.",
+        ),
+        # What a name the headline carries is goes; a name read out keeps its
+        # Hangul.
+        (
+            "정부가 청년 창업을 돕는 지원 사업인 누리랩(NURI) 예산을 대폭 늘린다.",
+            "누리랩 예산 25% 증액",
+            "정부가 누리랩 예산을 대폭 늘린다.",
+        ),
+        # The occasion or cause the statement answers goes.
+        (
+            "연말 배당 시즌을 앞두고 고배당주 상장지수펀드(ETF)에 개인 투자자의 "
+            "돈이 몰리고 있다.",
+            "고배당 ETF에 1.2조 몰렸다",
+            "고배당주 ETF에 개인 투자자의 돈이 몰리고 있다.",
+        ),
+        (
+            "정부가 청년 고용률 하락에 대응해 일경험 프로그램을 늘리고 신입 직원을 "
+            "채용하는 기업에 대한 지원을 확대한다.",
+            "청년 일경험 5만 명으로 확대",
+            "정부가 일경험 프로그램을 늘리고 신입 직원을 채용하는 기업에 대한 지원을 "
+            "확대한다.",
+        ),
+        (
+            "중소기업 수출이 화장품과 식품 등 K-소비재 인기에 힘입어 3분기 기준 "
+            "역대 최대를 기록했다.",
+            "중소기업 3분기 수출 ‘역대 최대’",
+            "중소기업 수출이 3분기 기준 역대 최대를 기록했다.",
         ),
     ],
 )
@@ -493,6 +533,24 @@ def test_paragraph_sentences_keep_their_antecedent():
 
 def _sentence(text: str, position: int, terms: set[str]) -> StorySentence:
     return StorySentence(text, frozenset(terms), 0, position)
+
+
+def test_a_sentence_that_announces_the_next_comes_only_with_it():
+    focus = {"환율", "수출"}
+    both = _sentence("환율 상승은 수출 기업에 호재와 악재가 겹친다.", 0, focus)
+    which = _sentence(
+        "가격 경쟁력은 높아졌지만 원자재 수입 비용이 늘었다.", 1, {"비용"}
+    )
+    plan = _sentence("정부는 내년 수출 지원 예산을 늘린다.", 3, {"수출", "예산"})
+    chosen = pick_story_sentences(
+        [both, which, plan], focus, SentenceLedger(), count=3, near=0.0
+    )
+    assert [s.text for s in chosen] == [both.text, which.text, plan.text]
+    # Without room for what it announces, it stays out.
+    chosen = pick_story_sentences(
+        [both, which, plan], focus, SentenceLedger(), count=1, near=0.0
+    )
+    assert both not in chosen
 
 
 def test_even_a_lenient_paragraph_never_opens_on_a_name_introduced_before():

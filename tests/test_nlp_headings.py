@@ -165,6 +165,18 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
          "보관액은 20억 달러(약 2조 9000억 원)로 5690억 원 줄었다."),
         # An announcement's tail goes.
         ("카카오는 새 요금제를 출시한다고 밝혔다.", "카카오는 새 요금제를 출시한다."),
+        ("정부는 주택 1만 가구를 공급하겠다고 밝혔다.",
+         "정부는 주택 1만 가구를 공급하기로 했다."),
+        # So does its occasion, the date staying.
+        ("누리부는 20일 ‘창업 지원 계획’을 발표하고 예산을 25% 늘렸다고 밝혔다.",
+         "누리부는 20일 예산을 25% 늘렸다."),
+        ("위원회는 20일 전체회의를 열고 과징금 78억 원을 부과했다.",
+         "위원회는 20일 과징금 78억 원을 부과했다."),
+        ("금통위는 19일 서울 중구 본관에서 통화정책방향 회의를 열고 금리를 내렸다.",
+         "금통위는 19일 금리를 내렸다."),
+        # What an event's own name says stays when nothing is decided after it.
+        ("누리부는 20일 ‘창업 지원 계획’을 발표했다.",
+         "누리부는 20일 ‘창업 지원 계획’을 발표했다."),
     ],
 )  # fmt: skip
 def test_compress(sentence, retold):

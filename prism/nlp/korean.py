@@ -77,9 +77,23 @@ BACK_REFERENCE = re.compile(
     r"이는|이에|이를|이로|이로써|이러한|이런|이같은|이\s*같은|이와|그러나|하지만|"
     r"그런데|그래서|따라서|그럼에도|반면|다만|또한|또|특히|게다가|더욱이|결국|"
     r"이어|이밖에|이\s*밖에(?:도)?|이외에도|이\s*외에도|그\s*밖에|그\s*외에(?:도)?|아울러|한편|"
-    r"실제로|실제|이와\s*함께|그러면서|동시에|대신|여기에|게다가)"
+    r"실제로|실제|이와\s*함께|그러면서|동시에|대신|여기에|게다가|"
+    # A breakdown of a figure told before ("국가별로는 미국과 일본 …").
+    r"[가-힣]{1,4}별(?:로는|로|론))"
     r"(?=[\s,은는이가의도를을에]|$)"
 )
+
+
+# A sentence that announces what the next one tells ("환율 상승은 수출
+# 중소기업에 호재와 악재가 겹친다." — which?).
+_FORWARD = re.compile(
+    r"(?:겹친다|엇갈린다|교차한다|공존한다|(?:두|세|네)\s가지다|다음과\s같다)\.?$"
+)
+
+
+def leans_forward(sentence: str) -> bool:
+    """True when ``sentence`` only announces what the sentence after it says."""
+    return bool(_FORWARD.search(sentence.strip()))
 
 
 def leans_on_previous(sentence: str) -> bool:
@@ -176,7 +190,13 @@ OWNERLESS = re.compile(
     r"(?:은|는|이|가)\s|"
     r"\s회사(?:는|가|\s측은|\s측도)\s|"
     r"^(?:[가-힣]+의\s)?(?:발언|발표|조치|개입|결정)(?:이|가)\s나온\s(?:뒤|후|이후)|"
-    r"^(?:이번\s)?설문에\s응한"
+    r"^(?:이번\s)?설문에\s응한|"
+    # A share of a whole told before ("투자의 70% 이상이 …", "전체의 30%가").
+    r"^[가-힣]{1,5}의\s(?:\d[\d.,]*\s?%|절반|대부분|상당수|\d+분의\s?\d)|"
+    # A rise of places whose measure the sentence before named ("송파구와
+    # 성동구가 각각 0.18%, 0.15% 올라": what rose?).
+    r"^[가-힣]{1,6}(?:구|시|군|도)(?:와|과)\s[가-힣]{1,6}(?:구|시|군|도)(?:가|이|는|은)\s"
+    r"각각\s\d[\d.]*%"
 )
 # Survey figures whose survey the sentence does not name ("전체 응답자의 52%가 …").
 UNNAMED_SURVEY = re.compile(r"^(?:전체\s*)?응답자(?:의|들의|들은|들이|는|가)?\s")
@@ -428,10 +448,21 @@ _LOOKING_AT = re.compile(
 )
 
 
+# The occasion of an announcement, between its date and what was announced
+# ("20일 ‘창업·벤처 지원 계획’을 발표하고 …", "20일 전체회의를 열고 …", "19일 서울
+# 중구 한은 본관에서 통화정책방향 회의를 열고 …"): the lead tells what was decided.
+_OCCASION = re.compile(
+    r"(?<=\d일\s)(?:(?:(?!\d)\S+\s){0,3}\S+에서\s)?"
+    r"(?:‘[^’]{2,40}’(?:을|를)\s(?:발표하고|발표하며|내놓고|공개하고)|"
+    r"(?:(?!\d)\S+\s)?\S*회의를\s열고)\s(?=\S)"
+)
+
+
 def compress(sentence: str) -> str:
     """``sentence`` as a lead tells it: glosses in parentheses, a lead-in saying
-    where the figures are read ("기업별 실적을 보면") and an announcement tail
-    ("…라고 밝혔다") dropped.
+    where the figures are read ("기업별 실적을 보면"), the occasion of an
+    announcement ("‘…계획’을 발표하고", "전체회의를 열고") and an announcement
+    tail ("…라고 밝혔다") dropped.
 
     Nothing is added and the rest keeps its words, so every word still comes from
     the article. A source ("에버코어ISI에 따르면") stays: without it a firm's
@@ -441,7 +472,7 @@ def compress(sentence: str) -> str:
     """
     text = PARENTHETICAL.sub(_without_gloss, sentence.strip())
     text = _LOOKING_AT.sub("", " ".join(text.split()), count=1)
-    return drop_attribution(text)
+    return drop_attribution(_OCCASION.sub("", text, count=1))
 
 
 _THIS_DAY = re.compile(r"(?<=\S)\s이날(?=(?:\s*\(현지\s*시간\))?\s)")
@@ -515,7 +546,11 @@ def abbreviate(text: str) -> str:
     abbreviation, wherever the term stands, with the particle its sound takes
     ("인공지능(AI)이 … 인공지능을" → "AI가 … AI를")."""
     for term, short in dict(
-        (m.group("term"), m.group("short")) for m in _ABBREVIATED.finditer(text)
+        (m.group("term"), m.group("short"))
+        for m in _ABBREVIATED.finditer(text)
+        # A term no longer than its letters is their reading ("팁스(TIPS)",
+        # "디램(DRAM)"), the name the paper uses.
+        if len(m.group("term")) > len(m.group("short").rstrip("0123456789"))
     ).items():
         place = re.compile(
             rf"(?<![가-힣]){re.escape(term)}(?:\({re.escape(short)}\)|(?!\())"
@@ -556,7 +591,9 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     """
     original = sentence.strip()
     abbreviated = abbreviate(original)
-    text = _ORNAMENT.sub("", abbreviated)
+    # (What a name is goes before its gloss becomes its abbreviation.)
+    text = " ".join(_without_apposition(original.split(), headline, tokenizer))
+    text = _ORNAMENT.sub("", abbreviate(text))
     text = _FULL_TITLE.sub(
         r"\1 \2", shorten_list(drop_finding_tail(compress(text))), count=1
     )
@@ -579,7 +616,7 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
             start = _descriptor_end(words[:subject], tokenizer)
             if start:
                 words = words[start:]
-    text = " ".join(words)
+    text = _first_of_two(_CIRCUMSTANCE.sub("", " ".join(words), count=1), tokenizer)
     # Glosses do not count, nor naming a term by its abbreviation: either way
     # the lede is still the same sentence.
     plain = PARENTHETICAL.sub(_without_gloss, abbreviated)
@@ -613,6 +650,73 @@ def elide_repeated_subject(previous: str, text: str, tokenizer: Tokenizer) -> st
     ):
         return text
     return " ".join(words[1:])
+
+
+# The occasion or cause a statement answers, which a lead leaves to the 핵심
+# 요약 ("연말 배당 시즌을 앞두고 …", "정부가 청년 고용률 하락에 대응해 …", "…
+# K-소비재 인기에 힘입어"): up to four words, none of them a subject.
+_CIRCUMSTANCE = re.compile(
+    r"(?:^|(?<=\s))(?:(?![^\s]*(?:가|이|는|은)\s)\S+\s){1,5}"
+    r"(?:\S*(?:을|를)\s앞두고|\S*에\s대응(?:해|하기\s위해)|\S*에\s힘입어)\s(?=\S)"
+)
+# A present statement's first clause, when the sentence goes on to a second
+# ("전셋값이 28주 연속 오르며 전세 시장 불안이 커지고 있다" → "전셋값이 28주 연속
+# 오르고 있다"): the news, without what follows from it.
+_TWO_CLAUSES = re.compile(r"^(?P<head>[^,“”\"]{8,}?)\s(?P<verb>\S+)며\s(?P<rest>.+)$")
+
+
+def _first_of_two(text: str, tokenizer: Tokenizer) -> str:
+    match = _TWO_CLAUSES.match(text)
+    if not match or not re.search(r"고\s있다\.$", text):
+        return text
+    verb = match.group("verb")
+    tagged = tokenizer.pos(verb + "며")
+    # A verb in the present ("오르며", "늘리며"), not a past ("늘었으며") or the
+    # copula ("상황이며"), and a subject before it.
+    if (
+        len(tagged) != 1
+        or tagged[0][1] != "Verb"
+        or verb.endswith("으")
+        or not any(
+            (tagged := tokenizer.pos(word))
+            and tagged[-1][1] == "Josa"
+            and tagged[-1][0] in {"이", "가", "은", "는"}
+            for word in match.group("head").split()
+        )
+    ):
+        return text
+    return f"{match.group('head')} {verb}고 있다."
+
+
+def _without_apposition(
+    words: list[str], headline: str, tokenizer: Tokenizer
+) -> list[str]:
+    """``words`` without the clause that says what a name the headline carries is
+    ("정부가 민간 투자와 연계한 창업 지원 프로그램인 팁스 예산을 …" → "정부가 팁스
+    예산을 …"), when it comes right after the subject."""
+    subject = _subject_index(words, tokenizer)
+    if subject < 0:
+        return words
+    compact = headline.replace(" ", "")
+    for index in range(subject + 2, min(len(words) - 1, subject + 8)):
+        word = words[index]
+        tagged = tokenizer.pos(word)
+        # ("사업인" the tagger may read as one noun, "businessperson".)
+        copula = tagged and tagged[-1] == ("인", "Josa")
+        if not copula and not (
+            len(word) >= 3
+            and word.endswith("인")
+            and all(tag == "Noun" for _, tag in tokenizer.pos(word[:-1]))
+        ):
+            continue
+        name = _PARTICLE_END.sub("", PARENTHETICAL.sub("", words[index + 1]))
+        if len(name) >= 2 and name in compact:
+            return [*words[: subject + 1], *words[index + 1 :]]
+        return words
+    return words
+
+
+_PARTICLE_END = re.compile(r"(?:을|를|이|가|은|는|의|에|도)$")
 
 
 def _carries_topic(part: str, rest: str, headline: str) -> bool:
@@ -715,6 +819,9 @@ def drop_attribution(sentence: str) -> str:
     if not match or MODAL.search(text[: match.end()]):
         return text
     stem, ending = match.group("stem"), match.group("ending")
+    if ending == "다" and stem.endswith("겠") and len(stem) > 1:
+        # "공급하겠다고 밝혔다" → "공급하기로 했다", as a report says an intention.
+        return text[: match.start()] + stem[:-1] + "기로 했다."
     tail = "다." if ending == "다" else "이다." if ending == "이라" else "다."
     if ending == "라" and stem.endswith("이"):
         tail = "다."

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from prism.nlp.korean import (
     introduced_earlier,
     is_first_person,
+    leans_forward,
     leans_on_previous,
     needs_context,
     refers_back,
@@ -208,6 +209,17 @@ def pick_story_sentences(
                 group = [before, sentence]
             else:
                 continue
+        if leans_forward(group[-1].text):
+            # It comes only with the sentence that says what it announces.
+            after = by_place.get((sentence.article_order, sentence.position + 1))
+            if (
+                after is None
+                or after in chosen
+                or not usable(after)
+                or len(chosen) + len(group) + 1 > count
+            ):
+                continue
+            group.append(after)
         told_before = " ".join(
             s.text
             for s in [*chosen, *group[:-1]]
