@@ -470,6 +470,7 @@ def _choose(
 PACKAGE_MINUTES = 20
 PACKAGE_REDUNDANCY = 0.6
 PACKAGE_MIN_SIMILARITY = 0.03  # they share at least a few rare words
+RELATED_TOPIC = 0.5  # of the same-story similarity: related, not repeated
 
 
 def _redundancy(pool: CandidatePool, row: int, other: int) -> float:
@@ -479,7 +480,11 @@ def _redundancy(pool: CandidatePool, row: int, other: int) -> float:
     topic share few rare words, yet far more than unrelated ones do.
     """
     similarity = pool.similarity(row, other)
-    value = min(1.0, similarity / STORY_SIMILARITY)
+    # Up to half the same-story threshold they are related topics (a policy
+    # loan's rate cut beside the banks' mortgage rates), each news of its own:
+    # only what goes beyond that repeats.
+    share = min(1.0, similarity / STORY_SIMILARITY)
+    value = max(0.0, (share - RELATED_TOPIC) / (1.0 - RELATED_TOPIC))
     if similarity >= PACKAGE_MIN_SIMILARITY and same_package(
         pool.articles[row], pool.articles[other]
     ):
