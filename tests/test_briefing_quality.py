@@ -169,6 +169,8 @@ def test_a_fused_subheading_gets_its_own_line():
         "이외에도 정부 프로젝트 기업에 투자한다.",
         "반면 트웰브랩스는 39% 늘었다.",
         "국가별로는 미국과 일본 수출이 늘었다.",  # a breakdown of what?
+        "이 가운데 4000억 원은 초기 스타트업에 투자한다.",  # of what?
+        "이 중 AI 기업은 9곳이다.",
     ],
 )
 def test_back_references_are_recognised(sentence):
@@ -381,6 +383,12 @@ def test_a_finding_is_stated(sentence, stated):
         ),
         # Company names in a list are the news.
         ("삼성전자, SK하이닉스, LG전자 등 대기업이 투자를 늘린다.", "대기업 투자"),
+        # The clause before people told by what they do says which of them.
+        (
+            "생성형 AI를 업무에 쓰는 직장인이 절반을 넘어서면서 기업들이 AI 도입에 "
+            "속도를 내고 있다.",
+            "직장인 절반 “업무에 AI 쓴다”",
+        ),
     ],
 )
 def test_a_lede_that_cannot_be_told_shorter_is_not_restated(okt, lede, headline):

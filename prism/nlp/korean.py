@@ -70,6 +70,8 @@ def person_names(text: str) -> set[str]:
 BACK_REFERENCE = re.compile(
     r"^(?:이날|이후|앞서|당시|그날|이튿날|같은\s*날|같은\s*기간|같은\s*해|이\s*기간|"
     r"이때|이번에는|그는|그녀는|그들은|그가|그의|이들은|이들이|이곳은|이곳에서|"
+    # ("이중 구조" is a double one.)
+    r"(?:이\s(?:가운데|중)|이가운데|그\s?(?:가운데|중))(?:에서)?(?:는)?|"
     r"이\s*(?:회사|기업|업체|은행|제품|상품|기술|모델|서비스|사업|방안|제도|법안|정책|"
     r"펀드|기금|지역|곳|때문)|"
     r"해당\s*[가-힣]+|(?:두|세|네|양)\s*(?:상품|회사|기업|업체|사람|나라|국가|곳|제품|기간|"
@@ -507,7 +509,11 @@ _CATEGORY = re.compile(r"(?:은행|업체|기업|회사|기관|운용사|증권�
 _NAME_TAGS = {"Noun", "Alpha", "Number", "Foreign"}
 _COMMON_SUBJECTS = frozenset(
     "기업 기업들 회사 업체 업체들 정부 시장 사람 사람들 투자자 투자자들 소비자 학생 "
-    "학생들 직원 직원들 국가 나라 은행 은행들 도시 지역 가구 가계 제품 서비스".split()
+    "학생들 직원 직원들 국가 나라 은행 은행들 도시 지역 가구 가계 제품 서비스 "
+    # People told by what they do: the clause before says which ("생성형 AI를
+    # 업무에 활용하는 직장인이 절반을 넘어서면서").
+    "직장인 직장인들 근로자 청년 청년들 자영업자 소상공인 세입자 무주택자 신혼부부 "
+    "창업자 대학생 고객 이용자 사용자 국민 시민 주민 환자 고령자 개인 개미".split()
 )
 RESTATED_MAX_SHARE = 0.9  # of the lede's characters, at most, for a restatement
 # A list of three or more short items before "등" ("반도체 및 제조 장비,
