@@ -55,6 +55,7 @@ from prism.nlp.tokens import get_tokenizer
 from prism.services.composition import (
     LEAD_PARAGRAPH_CHARS,
     _headed,
+    _lead,
     _restated_followers,
     _restated_ledes,
     _sections,
@@ -1139,6 +1140,45 @@ def test_a_story_whose_paragraph_cannot_name_its_heading_gives_way(okt):
     sections, _ = _sections(stories[:3], SentenceLedger(), okt)
     assert [section.ranks for section in sections] == [[1], [2], [3]]
     assert heading_missing_from(sections[0].heading, sections[0].body)
+
+
+def test_a_lead_takes_first_the_stories_whose_lede_it_can_tell():
+    def story(rank, group, subject, facts):
+        told = _ranked_story(rank, f"{subject} 소식", [text for text, _ in facts])
+        told.item.group = group
+        told.item.matched_keywords = []
+        told.focus = {subject}
+        told.sentences = [
+            StorySentence(s.text, frozenset({subject, *words}), 0, s.position)
+            for s, (_, words) in zip(told.sentences, facts, strict=True)
+        ]
+        return told
+
+    stories = [
+        story(1, "interest", "한빛전자", [
+            ("한빛전자는 올해 매출 1조 원을 기록했다.", {"매출", "올해"}),
+            ("한빛전자는 베트남에 공장을 짓는다.", {"베트남", "공장"}),
+        ]),
+        story(2, "interest", "누리은행", [
+            ("누리은행은 예금 금리를 0.2%포인트 내렸다.", {"예금", "금리"}),
+            ("누리은행은 지점 30곳을 닫는다.", {"지점", "폐쇄"}),
+        ]),
+        story(3, "interest", "가람제약", [
+            ("가람제약은 미국 임상 3상에 들어간다.", {"미국", "임상"}),
+            ("가람제약은 연구 인력 200명을 뽑는다.", {"연구", "채용"}),
+        ]),
+        story(4, "reference", "다온식품", [
+            ("다온식품은 라면 값을 8% 올린다.", {"라면", "가격"}),
+            ("다온식품은 수출 물량을 늘린다.", {"수출", "물량"}),
+        ]),
+    ]  # fmt: skip
+    # Only the third story's lede can be told shorter.
+    openers = {3: "가람제약이 신약 허가를 받았다."}
+    lead = _lead(stories, SentenceLedger(), paragraphs=2, openers=openers)
+    # It gets a paragraph though ranked third; the paragraphs keep rank order.
+    assert len(lead) == 2
+    assert lead[0].startswith("한빛전자")
+    assert lead[1].startswith(openers[3])
 
 
 def test_a_heading_may_name_a_group_by_its_members():

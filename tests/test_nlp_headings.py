@@ -167,9 +167,18 @@ def test_theme_headings_are_short_and_carry_no_figures(okt):
         ("카카오는 새 요금제를 출시한다고 밝혔다.", "카카오는 새 요금제를 출시한다."),
         ("정부는 주택 1만 가구를 공급하겠다고 밝혔다.",
          "정부는 주택 1만 가구를 공급하기로 했다."),
-        # So does its occasion, the date staying.
+        # A close in points and per cent is told by the per cent.
+        ("20일 코스피는 전 거래일보다 37.41포인트(0.90%) 오른 4192.40에 장을 마쳤다.",
+         "20일 코스피는 0.90% 오른 4192.40에 장을 마쳤다."),
+        # A plan announced on a day is told as decided, not as dated.
+        ("세진반도체는 20일 엔지니어 1200명을 채용한다고 밝혔다.",
+         "세진반도체는 20일 엔지니어 1200명을 채용하기로 했다."),
+        ("누리부는 20일 예산을 늘린다고 밝혔다.",
+         "누리부는 20일 예산을 늘리기로 했다."),
+        # So does the meeting it came out of, the date staying; a plan's name
+        # stays, what the sentence is about.
         ("누리부는 20일 ‘창업 지원 계획’을 발표하고 예산을 25% 늘렸다고 밝혔다.",
-         "누리부는 20일 예산을 25% 늘렸다."),
+         "누리부는 20일 ‘창업 지원 계획’을 발표하고 예산을 25% 늘렸다."),
         ("위원회는 20일 전체회의를 열고 과징금 78억 원을 부과했다.",
          "위원회는 20일 과징금 78억 원을 부과했다."),
         ("금통위는 19일 서울 중구 본관에서 통화정책방향 회의를 열고 금리를 내렸다.",

@@ -450,21 +450,29 @@ _LOOKING_AT = re.compile(
 )
 
 
-# The occasion of an announcement, between its date and what was announced
-# ("20일 ‘창업·벤처 지원 계획’을 발표하고 …", "20일 전체회의를 열고 …", "19일 서울
-# 중구 한은 본관에서 통화정책방향 회의를 열고 …"): the lead tells what was decided.
+# The meeting an announcement came out of, between its date and what was
+# decided ("20일 전체회의를 열고 …", "19일 서울 중구 한은 본관에서 통화정책방향
+# 회의를 열고 …"): the lead tells what was decided. (A plan's name stays: "‘1기
+# 신도시 이주 지원 대책’을 발표하고" is what the rest of the sentence is about.)
 _OCCASION = re.compile(
     r"(?<=\d일\s)(?:(?:(?!\d)\S+\s){0,3}\S+에서\s)?"
-    r"(?:‘[^’]{2,40}’(?:을|를)\s(?:발표하고|발표하며|내놓고|공개하고)|"
-    r"(?:(?!\d)\S+\s)?\S*회의를\s열고)\s(?=\S)"
+    r"(?:(?!\d)\S+\s)?\S*회의를\s열고\s(?=\S)"
+)
+
+
+# A close told in points and per cent ("전 거래일보다 37.41포인트(0.90%) 오른
+# 4192.40에"): the lead gives the per cent.
+_MARKET_MOVE = re.compile(
+    r"전\s?(?:거래일|날)(?:보다|\s대비|대비)\s[\d.,]+\s?포인트\s?"
+    r"\((?P<rate>[+\-]?[\d.,]+\s?%)\)\s(?=\S)"
 )
 
 
 def compress(sentence: str) -> str:
     """``sentence`` as a lead tells it: glosses in parentheses, a lead-in saying
-    where the figures are read ("기업별 실적을 보면"), the occasion of an
-    announcement ("‘…계획’을 발표하고", "전체회의를 열고") and an announcement
-    tail ("…라고 밝혔다") dropped.
+    where the figures are read ("기업별 실적을 보면"), the meeting an
+    announcement came out of ("전체회의를 열고") and an announcement tail
+    ("…라고 밝혔다") dropped.
 
     Nothing is added and the rest keeps its words, so every word still comes from
     the article. A source ("에버코어ISI에 따르면") stays: without it a firm's
@@ -472,7 +480,8 @@ def compress(sentence: str) -> str:
     gives one ("이달(1~9일 기준)"): without them, a week-old figure or last
     week's event reads as today's.
     """
-    text = PARENTHETICAL.sub(_without_gloss, sentence.strip())
+    text = _MARKET_MOVE.sub(r"\g<rate> ", sentence.strip(), count=1)
+    text = PARENTHETICAL.sub(_without_gloss, text)
     text = _LOOKING_AT.sub("", " ".join(text.split()), count=1)
     return drop_attribution(_OCCASION.sub("", text, count=1))
 
@@ -812,6 +821,20 @@ ATTRIBUTION_TAIL = re.compile(
 MODAL = re.compile(r"(?:수\s*있|수\s*없|것으로\s*보|것이라|전망이|가능성이)")
 
 
+_DATED = re.compile(r"(?<![\d~∼])\d{1,2}일(?!\s*(?:간|동안|만에|째))")
+
+
+def _verb_stem(present: str) -> str | None:
+    """The stem of a plain present verb ("채용한" → "채용하", "늘린" → "늘리",
+    "받는" → "받"), or ``None`` when ``present`` is none."""
+    if present.endswith("는") and len(present) > 1:
+        return present[:-1]
+    last = present[-1:]
+    if last and "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 == 4:  # final ㄴ
+        return present[:-1] + chr(ord(last) - 4)
+    return None
+
+
 def drop_attribution(sentence: str) -> str:
     """``sentence`` without a reported-speech tail, when that leaves a statement.
 
@@ -828,6 +851,12 @@ def drop_attribution(sentence: str) -> str:
     if ending == "다" and stem.endswith("겠") and len(stem) > 1:
         # "공급하겠다고 밝혔다" → "공급하기로 했다", as a report says an intention.
         return text[: match.start()] + stem[:-1] + "기로 했다."
+    if ending == "다" and _DATED.search(text[: match.start()]):
+        # A plan announced on a day: "20일 … 채용한다고 밝혔다" told "채용한다"
+        # would date the hiring, so it is "채용하기로 했다" (a past stays past).
+        planned = _verb_stem(stem)
+        if planned is not None:
+            return text[: match.start()] + planned + "기로 했다."
     tail = "다." if ending == "다" else "이다." if ending == "이라" else "다."
     if ending == "라" and stem.endswith("이"):
         tail = "다."

@@ -22,7 +22,7 @@ from typing import Any
 from django.utils import timezone
 
 from prism.conf import prism_settings
-from prism.models import Article, ReaderType
+from prism.models import Article, BriefingItem, ReaderType
 from prism.nlp.headings import (
     OPENING_SENTENCES,
     SEGMENT_BREAK,
@@ -540,8 +540,25 @@ def _lead(
     openers = openers or {}
     followers = followers or {}
     low, high = LEAD_SENTENCES
-    lead: list[str] = []
-    for story in stories:
+    lead: list[tuple[int, str]] = []  # (the story's place, its paragraph)
+
+    # Among the 관심 뉴스, and then among the 참고 뉴스, stories whose lede can be
+    # told shorter go first: a paragraph opening on what happened beats one
+    # made of what the 핵심 요약 left ("올해 1~10월 정책대출 공급액은 …" never
+    # says the rate was cut). The paragraphs still run in rank order.
+    def untold(story: Story) -> bool:
+        opener = openers.get(story.item.article.pk)
+        return not opener or ledger.told(opener)
+
+    ranked = sorted(
+        enumerate(stories),
+        key=lambda pair: (
+            pair[1].item.group != BriefingItem.Group.INTEREST,
+            untold(pair[1]),
+            pair[0],
+        ),
+    )
+    for place, story in ranked:
         if len(lead) >= paragraphs:
             break
         trial = _copy_ledger(ledger)
@@ -594,8 +611,9 @@ def _lead(
         for text in told:
             trial.add(text, frozenset())
         _adopt(ledger, trial)
-        lead.append(" ".join(in_time_order(_within_budget(texts, low, keep=len(told)))))
-    return lead
+        told_in_order = in_time_order(_within_budget(texts, low, keep=len(told)))
+        lead.append((place, " ".join(told_in_order)))
+    return [paragraph for _, paragraph in sorted(lead)]
 
 
 def _varied_endings(texts: list[str]) -> list[str]:
