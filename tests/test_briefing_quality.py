@@ -1181,6 +1181,36 @@ def test_a_lead_takes_first_the_stories_whose_lede_it_can_tell():
     assert lead[1].startswith(openers[3])
 
 
+def test_every_top_story_is_named_among_the_keywords(okt):
+    from prism.services.briefing_keywords import briefing_keywords
+
+    def story(group, concepts):
+        return SimpleNamespace(
+            item=SimpleNamespace(group=group),
+            texts=[SimpleNamespace(names=frozenset())],
+            concepts=concepts,
+        )
+
+    stories = [
+        story("interest", ["연말정산"]),  # no phrase: its headline's word
+        story("interest", ["스타트업"]),  # the reader type's own word: not alone
+        story("interest", ["대출 금리", "디딤돌 대출"]),
+        story("reference", ["외식 물가", "칼국수 가격"]),
+        story("reference", ["가구 공급"]),
+        story("reference", ["필수품목 가격"]),
+        story("reference", ["공모주 청약"]),
+    ]
+    selection = SimpleNamespace(reader_type=SimpleNamespace(name="스타트업 창업자"))
+    keywords = briefing_keywords(selection, None, stories, okt)
+    assert keywords == [
+        "연말정산",
+        "대출 금리",
+        "외식 물가",
+        "가구 공급",
+        "필수품목 가격",
+    ]
+
+
 def test_a_heading_may_name_a_group_by_its_members():
     body = (
         "애플은 중국에서 아이폰의 약 90%를 생산한다. "

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from prism.conf import prism_settings
-from prism.models import ReaderType
+from prism.models import BriefingItem, ReaderType
 from prism.nlp.keywords import STOPWORDS, KeywordExtractor
 from prism.nlp.korean import (
     ACTION_NOUNS,
@@ -213,9 +213,11 @@ def briefing_keywords(
     """[키워드 TOP 5]: one concept per story in rank order, phrases first.
 
     A story's concept is a noun phrase of its headline ("46파이 배터리"), else a
-    phrase its body repeats; single words (a company, a place) come only when the
-    stories have no phrase left. Given ``told`` (the briefing's own text), a
-    keyword is one the briefing says, so a reader finds what it names.
+    phrase its body repeats, else (for a 관심 뉴스) its headline's word
+    ("연말정산"); beyond each story's first, single words (a company, a place)
+    come only when the stories have no phrase left. Given ``told`` (the
+    briefing's own text), a keyword is one the briefing says, so a reader finds
+    what it names.
     """
     k = int(prism_settings.KEYWORDS_PER_BRIEFING)
     excluded = excluded_keywords(selection, stories)
@@ -231,15 +233,28 @@ def briefing_keywords(
         if sum(map(len, grounded)) >= k:
             per_story = grounded
     chosen: list[str] = []
+
+    def take(phrase: str) -> None:
+        if len(chosen) < k and not any(_overlaps(phrase, other) for other in chosen):
+            chosen.append(phrase)
+
+    # Every story has its concept first: a 관심 뉴스 story with no phrase is
+    # named by its headline's word ("연말정산") before another gets a second.
+    # (Not a word of the reader type's own name: "스타트업" says nothing to a
+    # 스타트업 창업자.)
+    own = {w for name in reader_type_words(selection.reader_type) for w in name.split()}
+    for story, phrases in zip(stories, per_story, strict=True):
+        first = [p for p in phrases if " " in p][:1]
+        if story.item.group == BriefingItem.Group.INTEREST:
+            first = first or [p for p in phrases[:1] if p not in own]
+        for phrase in first:
+            take(phrase)
     for phrasal in (True, False):
         for depth in range(8):
             for phrases in per_story:
                 fitting = [p for p in phrases if (" " in p) == phrasal]
                 for phrase in fitting[depth : depth + 1]:
-                    if len(chosen) < k and not any(
-                        _overlaps(phrase, other) for other in chosen
-                    ):
-                        chosen.append(phrase)
+                    take(phrase)
     return chosen[:k]
 
 
