@@ -54,6 +54,7 @@ from prism.nlp.themes import (
 from prism.nlp.tokens import get_tokenizer
 from prism.services.composition import (
     LEAD_PARAGRAPH_CHARS,
+    _figures_once,
     _headed,
     _lead,
     _restated_followers,
@@ -1209,6 +1210,18 @@ def test_every_top_story_is_named_among_the_keywords(okt):
         "가구 공급",
         "필수품목 가격",
     ]
+
+
+def test_a_lead_gives_a_figure_once():
+    paragraph = (
+        "한빛전자 매출은 120.1% 늘어난 767억 달러를 기록했다. "
+        "누리반도체의 성장률은 91.5%로 한빛전자(120.1%)를 제외하면 가장 높았다."
+    )
+    assert _figures_once(paragraph) == paragraph.replace("(120.1%)", "")
+    # A figure not told before stays.
+    assert _figures_once("누리반도체(91.5%)가 뒤를 이었다.") == (
+        "누리반도체(91.5%)가 뒤를 이었다."
+    )
 
 
 def test_a_heading_may_name_a_group_by_its_members():

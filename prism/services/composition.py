@@ -444,7 +444,22 @@ def _lead_and_sections(
     lead, sections, notes, trial = best[1]
     _open_sections(sections, stories, openers, trial)
     _adopt(ledger, trial)
-    return [_subjects_carried(p, tokenizer) for p in lead], sections, notes
+    lead = [_figures_once(_subjects_carried(p, tokenizer)) for p in lead]
+    return lead, sections, notes
+
+
+_BRACKETED_FIGURE = re.compile(r"\((?P<figure>[\d.,]+\s?(?:%|%포인트|%p|배))\)")
+
+
+def _figures_once(paragraph: str) -> str:
+    """``paragraph`` without a figure in parentheses it has already given
+    ("…120.1% 늘어난 767억 달러 … 엔비디아(120.1%)를 제외하면" → "엔비디아를")."""
+
+    def once(match: re.Match[str]) -> str:
+        told = paragraph[: match.start()]
+        return "" if match.group("figure") in told else match.group(0)
+
+    return _BRACKETED_FIGURE.sub(once, paragraph)
 
 
 def _subjects_carried(paragraph: str, tokenizer: Tokenizer) -> str:
