@@ -173,6 +173,7 @@ def test_a_fused_subheading_gets_its_own_line():
         "국가별로는 미국과 일본 수출이 늘었다.",  # a breakdown of what?
         "이 가운데 4000억 원은 초기 스타트업에 투자한다.",  # of what?
         "이 중 AI 기업은 9곳이다.",
+        "개정안에 따르면 가맹본부는 가격 산정 방식을 적어야 한다.",  # whose?
     ],
 )
 def test_back_references_are_recognised(sentence):
