@@ -50,6 +50,7 @@ from prism.nlp.themes import (
     opens_story,
     pick_closer,
     pick_story_sentences,
+    weak_opening,
 )
 from prism.nlp.tokens import get_tokenizer
 from prism.services.composition import (
@@ -1223,6 +1224,18 @@ def test_a_lead_gives_a_figure_once():
     assert _figures_once("누리반도체(91.5%)가 뒤를 이었다.") == (
         "누리반도체(91.5%)가 뒤를 이었다."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "weak"),
+    [
+        ("전문가들은 금리 재산정 주기를 꼼꼼히 비교해야 한다고 조언했다.", True),
+        ("3억 원을 30년 만기로 빌린 차주라면 월 상환액이 약 4만 원 줄어든다.", True),
+        ("누리은행은 20일 주택담보대출 금리를 0.2%포인트 내렸다.", False),
+    ],
+)
+def test_advice_and_suppositions_open_no_lead_paragraph(text, weak):
+    assert weak_opening(text) is weak
 
 
 def test_a_heading_may_name_a_group_by_its_members():

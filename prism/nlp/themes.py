@@ -273,9 +273,29 @@ def opener_value(
         value -= 0.5
     if _EVENT_ENDING.search(text) and not _SPEECH_ENDING.search(text):
         value += 0.3
-    if _JUDGEMENT_ENDING.search(text):
+    if weak_opening(text):
         value -= 0.4
     return value
+
+
+def weak_opening(text: str) -> bool:
+    """Whether ``text`` judges, advises or supposes rather than reports: no way to
+    open a story ("전문가들은 … 비교해야 한다고 조언했다", "…빌린 차주라면 …")."""
+    return bool(
+        _JUDGEMENT_ENDING.search(text)
+        or _ADVICE_ENDING.search(text)
+        or _SUPPOSING.search(text)
+    )
+
+
+# A supposition is an illustration, not the news ("3억 원을 30년 만기로 빌린
+# 차주라면 …").
+_SUPPOSING = re.compile(r"(?:이|가)?라면\s|다면\s")
+
+
+# Advice is the close of an article, not what happened ("전문가들은 … 꼼꼼히 비교해야
+# 한다고 조언했다").
+_ADVICE_ENDING = re.compile(r"(?:조언|권고|당부|제언|권유)\S*다[.”’\"]*$|권했다\.?$")
 
 
 def is_verdict(text: str) -> bool:

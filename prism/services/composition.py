@@ -59,6 +59,7 @@ from prism.nlp.themes import (
     opens_story_text,
     pick_closer,
     pick_story_sentences,
+    weak_opening,
 )
 from prism.nlp.tokens import Tokenizer, get_tokenizer
 from prism.services.briefing_keywords import (
@@ -598,6 +599,8 @@ def _lead(
         )
         if not opener:
             chosen = opener_first(chosen[:high], story.focus, _day(story.item.article))
+            if chosen and weak_opening(chosen[0].text):
+                continue  # nothing here says what happened: the next story
         chosen = chosen[: high - len(told)]
         if chosen and len(told) + len(chosen) < high:
             # It closes on what the story means for Korea or for this reader.
