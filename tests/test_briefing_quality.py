@@ -33,6 +33,7 @@ from prism.nlp.korean import (
     reported_days,
     restate,
     spelled_countries,
+    spelled_out_first,
     unanchored,
 )
 from prism.nlp.noise import glued_heading, unread
@@ -1236,6 +1237,25 @@ def test_a_lead_gives_a_figure_once():
 )
 def test_advice_and_suppositions_open_no_lead_paragraph(text, weak):
     assert weak_opening(text) is weak
+
+
+def test_an_agency_is_named_in_full_the_first_time():
+    sources = (
+        "중소벤처기업부는 20일 예산을 늘렸다. 한국지능정보사회진흥원(NIA)이 조사했다. "
+        "산업통상부도 나섰다."
+    )
+    parts = [
+        "중기부는 팁스 예산을 늘린다. 중기부는 모태펀드도 늘린다.",
+        "NIA 관계자는 “교육이 필요하다”고 말했다. 산업부는 말을 아꼈다.",
+        "중기부는 내년에 다시 본다.",
+    ]
+    assert spelled_out_first(parts, sources) == [
+        "중소벤처기업부는 팁스 예산을 늘린다. 중기부는 모태펀드도 늘린다.",
+        # (No source spells 산업부 "산업통상자원부": it stays.)
+        "한국지능정보사회진흥원(NIA) 관계자는 “교육이 필요하다”고 말했다. "
+        "산업부는 말을 아꼈다.",
+        "중기부는 내년에 다시 본다.",
+    ]
 
 
 def test_a_heading_may_name_a_group_by_its_members():

@@ -736,6 +736,54 @@ def _without_apposition(
 _PARTICLE_END = re.compile(r"(?:을|를|이|가|은|는|의|에|도)$")
 
 
+# Agencies the papers name short once named in full ("중기부" for 중소벤처기업부).
+AGENCY_SHORT_NAMES = {
+    "중기부": "중소벤처기업부", "국토부": "국토교통부", "산업부": "산업통상자원부",
+    "공정위": "공정거래위원회", "금융위": "금융위원회", "금감원": "금융감독원",
+    "개인정보위": "개인정보보호위원회", "개보위": "개인정보보호위원회",
+    "과기정통부": "과학기술정보통신부", "기재부": "기획재정부", "한은": "한국은행",
+    "고용부": "고용노동부", "복지부": "보건복지부", "식약처": "식품의약품안전처",
+    "방통위": "방송통신위원회", "금통위": "금융통화위원회", "선관위": "선거관리위원회",
+}  # fmt: skip
+# An organisation glossed by its Latin letters ("한국지능정보사회진흥원(NIA)").
+_GLOSSED_BODY = re.compile(
+    r"(?<![가-힣])(?P<full>[가-힣]{2,20}(?:원|부|청|처|위원회|협회|공사|공단|연구소|"
+    r"진흥원|은행|센터|재단|기구|거래소|조합))\((?P<short>[A-Z]{2,6})\)"
+)
+
+
+def spelled_out_first(parts: Sequence[str], sources: str) -> list[str]:
+    """``parts`` (the briefing's paragraphs, in reading order) with the first
+    mention of an agency or organisation by its short name spelled out where
+    nothing before named it in full: "중기부는 …" → "중소벤처기업부는 …", "NIA
+    관계자는" → "한국지능정보사회진흥원(NIA) 관계자는". Only names ``sources`` (the
+    articles' text) spell out that way; the particle after a short name fits its
+    full name too."""
+    names = {
+        short: full for short, full in AGENCY_SHORT_NAMES.items() if full in sources
+    }
+    glossed = {
+        m.group("short"): f"{m.group('full')}({m.group('short')})"
+        for m in _GLOSSED_BODY.finditer(sources)
+    }
+    spelled: list[str] = []
+    for part in parts:
+        for short, full in [*names.items(), *glossed.items()]:
+            name = full.split("(")[0]
+            place = re.compile(
+                rf"(?<![가-힣A-Za-z(]){re.escape(short)}(?![A-Za-z]|행|\))"
+            )
+            match = place.search(part)
+            if match is None:
+                continue
+            before = " ".join([*spelled, part[: match.start()]])
+            if name in before or short in before:
+                continue  # named already
+            part = part[: match.start()] + full + part[match.end() :]
+        spelled.append(part)
+    return spelled
+
+
 def _carries_topic(part: str, rest: str, headline: str) -> bool:
     """Whether ``part`` of a sentence (glosses and all) names a word of the
     headline that ``rest`` does not: "인공지능(AI)을 둘러싼 … 심화하고 있지만"

@@ -45,6 +45,7 @@ from prism.nlp.korean import (
     reported_days,
     restate,
     spelled_countries,
+    spelled_out_first,
     with_this_day,
 )
 from prism.nlp.quality import HEADING_OPENING, heading_missing_from
@@ -230,6 +231,13 @@ def briefing_compose(
     lead, sections, notes = _lead_and_sections(
         stories, ledger, tokenizer, openers, followers
     )
+    # The reader meets the lead and the sections first: an agency is named in
+    # full there the first time ("중소벤처기업부", not "중기부").
+    sources = " ".join(text for story in stories for text in _story_bodies(story))
+    spelled = spelled_out_first([*lead, *(s.body for s in sections)], sources)
+    lead = spelled[: len(lead)]
+    for section, body in zip(sections, spelled[len(lead) :], strict=True):
+        section.body = body
     told = "\n".join(
         [
             *lead,
@@ -251,6 +259,13 @@ def briefing_compose(
         notes=[*selection.notes, *notes],
         summarizers=_summarizer_identities(summaries.values()),
     )
+
+
+def _story_bodies(story: Story) -> list[str]:
+    return [
+        story.item.article.body,
+        *(article.body for article in getattr(story.item, "related", []) or []),
+    ]
 
 
 _EDGE_TAG = re.compile(r"^\s*\[[^\]]{1,20}\]\s*|\s*\[[^\]]{1,20}\]\s*$")
