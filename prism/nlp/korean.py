@@ -600,7 +600,9 @@ def restate(sentence: str, headline: str, tokenizer: Tokenizer) -> str | None:
     "등" (``shorten_list``), a clause or descriptor before a subject the headline
     names, a concession or circumstance before the statement ("…지만", "투자
     혹한기가 길어지면서"; unless it carries a word of the headline the rest
-    lacks), a leader's given name, words that only grade (``_ORNAMENT``) — so
+    lacks), an occasion or cause ("…을 앞두고", "…에 대응해", "…에 힘입어"), what
+    a name the headline carries is ("…프로그램인 팁스"), the second of two present
+    clauses, a leader's given name, words that only grade (``_ORNAMENT``) — so
     every word still comes from the article; a term glossed by its abbreviation
     is named by it (``abbreviate``). A restatement saves at least a tenth of
     the lede, glosses and abbreviations aside: one that keeps it all would be a
@@ -671,7 +673,7 @@ def elide_repeated_subject(previous: str, text: str, tokenizer: Tokenizer) -> st
 
 # The occasion or cause a statement answers, which a lead leaves to the 핵심
 # 요약 ("연말 배당 시즌을 앞두고 …", "정부가 청년 고용률 하락에 대응해 …", "…
-# K-소비재 인기에 힘입어"): up to four words, none of them a subject.
+# K-소비재 인기에 힘입어"): up to six words, none of them a subject.
 _CIRCUMSTANCE = re.compile(
     r"(?:^|(?<=\s))(?:(?![^\s]*(?:가|이|는|은)\s)\S+\s){1,5}"
     r"(?:\S*(?:을|를)\s앞두고|\S*에\s대응(?:해|하기\s위해)|\S*에\s힘입어)\s(?=\S)"
