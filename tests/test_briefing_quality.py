@@ -440,6 +440,11 @@ def test_a_name_the_article_introduced_earlier_needs_its_introduction():
     earlier = "서울대에는 천재들이 모이는 특수 교육과정인 누리반이 있다."
     sentence = "누리반은 설립자의 이름을 딴 것으로 정부의 의지가 담겨 있다."
     assert introduced_earlier(sentence, earlier, "서울대, AI 몰입교육 확대")
+    # So does a name counted: which ones?
+    earlier = "2기 신도시 재건축 시범지구의 이주가 2028년부터 본격화한다."
+    counted = "시범지구 9곳 2만 가구 가운데 첫 이주 대상은 4000가구다."
+    assert introduced_earlier(counted, earlier, "2기 신도시 첫 이주")
+    assert not introduced_earlier(counted, earlier, "시범지구 첫 이주")
     # A ministry every reader knows needs no introduction.
     assert not introduced_earlier(
         "교육부는 교사 연수를 실시하겠다고 밝혔다.",

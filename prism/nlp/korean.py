@@ -284,6 +284,9 @@ _KNOWN_TOPICS = frozenset(
 _PUBLIC_BODY = re.compile(r"[가-힣]{2,8}(?:부|청|처|위원회)|한국은행|국회")
 
 
+_COUNTED_NAME = re.compile(r"^([가-힣]{3,})\s\d[\d,.]*\s?(?:곳|개|명|건|가구|개사)\s")
+
+
 def introduced_earlier(sentence: str, earlier: str, title: str) -> bool:
     """True when ``sentence`` opens on a bare name ("투링반은", or two words the
     article used before: "클러스터링 기술은") that the article introduced in an
@@ -291,6 +294,10 @@ def introduced_earlier(sentence: str, earlier: str, title: str) -> bool:
     read on its own, the name means nothing. A name with its title ("조성배 교수는")
     or a descriptor before it introduces itself and does not count."""
     match = _BARE_TOPIC.match(sentence.strip())
+    counted = _COUNTED_NAME.match(sentence.strip())
+    if not match and counted and counted.group(1) not in _COMMON_SUBJECTS:
+        # A name counted ("선도지구 13곳 … 가운데 첫 이주 대상은"): which ones?
+        match = counted
     if not match:
         # Two words the article used before ("클러스터링 기술은" after "…통합하는
         # 클러스터링 기술을 내재화했다").
