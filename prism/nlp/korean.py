@@ -704,9 +704,9 @@ def _first_of_two(text: str, tokenizer: Tokenizer) -> str:
         or tagged[0][1] != "Verb"
         or verb.endswith("으")
         or not any(
-            (tagged := tokenizer.pos(word))
-            and tagged[-1][1] == "Josa"
-            and tagged[-1][0] in {"이", "가", "은", "는"}
+            (word_tags := tokenizer.pos(word))
+            and word_tags[-1][1] == "Josa"
+            and word_tags[-1][0] in {"이", "가", "은", "는"}
             for word in match.group("head").split()
         )
     ):

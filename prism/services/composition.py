@@ -262,10 +262,7 @@ def briefing_compose(
 
 
 def _story_bodies(story: Story) -> list[str]:
-    return [
-        story.item.article.body,
-        *(article.body for article in getattr(story.item, "related", []) or []),
-    ]
+    return [story.item.article.body, *(a.body for a in story.item.related)]
 
 
 _EDGE_TAG = re.compile(r"^\s*\[[^\]]{1,20}\]\s*|\s*\[[^\]]{1,20}\]\s*$")
