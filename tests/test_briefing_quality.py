@@ -35,6 +35,7 @@ from prism.nlp.korean import (
     spelled_countries,
     spelled_out_first,
     unanchored,
+    without_asides,
 )
 from prism.nlp.noise import glued_heading, unread
 from prism.nlp.quality import (
@@ -67,6 +68,7 @@ from prism.services.composition import (
     _with_pivots,
     _within_budget,
     acceptable_keyword,
+    item_summary,
 )
 from prism.services.selection import (
     briefing_select,
@@ -628,6 +630,87 @@ def test_this_survey_needs_the_survey_named_before_it():
         [qualcomm, survey, other], focus, SentenceLedger(), count=3, strict=False
     )
     assert survey not in chosen and qualcomm in chosen
+
+
+def test_an_explainers_sub_headings_divide_it_into_passages(db):
+    article = Article.objects.create(
+        headline="막무가내 관세에 美빅테크 쑥대밭…국채·물가불안 부담도",
+        body=(
+            "한빛 행정부가 반도체 관세를 두고 며칠 만에 180도 다른 입장을 보이고 있다. "
+            "행정부는 11일 전자제품 관세 예외를 발표했다가 13일 이를 뒤집었다. "
+            "‘유연성’ 두 번이나 강조한 속내는? "
+            "대통령은 13일 관세와 관련해 유연성이라는 단어를 두 번 언급했다. "
+            "관세를 매길 경우 미국 빅테크만 피해를 볼 수 있다는 해석이 나온다. "
+            "‘국채 던지기’ 부담 키웠나? "
+            "국채금리가 일주일 새 0.35%포인트 급등하며 금융위기 가능성까지 거론됐다. "
+            "감세 예산안이 하원을 통과하면서 재정적자 우려도 커졌다."
+        ),
+        source="서울경제",
+    )
+    text = article_text(article, get_tokenizer("okt"))
+    assert text.passages == [0, 0, 1, 1, 2, 2]
+    # A section takes its sentences from one passage: the bond market's, not
+    # the remark on "유연성" beside it.
+    sentences = [
+        StorySentence(t, frozenset(okt_nouns(t)), 0, p, passage=b)
+        for t, p, b in zip(text.sentences, text.positions, text.passages, strict=True)
+    ]
+    focus = {"국채", "금리", "유연성", "재정적자"}
+    chosen = pick_story_sentences(
+        sentences, focus, SentenceLedger(), count=3, one_passage=True
+    )
+    assert len({s.passage for s in chosen}) == 1 and len(chosen) == 2
+    mixed = pick_story_sentences(sentences, focus, SentenceLedger(), count=3)
+    assert len({s.passage for s in mixed}) > 1
+
+
+@pytest.mark.parametrize(
+    "text, told",
+    [
+        (
+            "엔비디아가 인텔과 삼성전자(005930)를 제쳤다.",
+            "엔비디아가 인텔과 삼성전자를 제쳤다.",
+        ),
+        ("SK하이닉스(000660)는 4위로 올라섰다.", "SK하이닉스는 4위로 올라섰다."),
+        (
+            "행정부는 11일(현지 시간)에는 예외를 발표했다.",
+            "행정부는 11일에는 예외를 발표했다.",
+        ),
+        (
+            "‘핵심 자원은 인재입니다(The Main Resource is the Human)’ 보고서가 나왔다.",
+            "‘핵심 자원은 인재입니다’ 보고서가 나왔다.",
+        ),
+        # A one-word gloss is how the reader meets the name; a figure stays.
+        (
+            "딥시크(DeepSeek)가 메모리(HBM)에 20억 달러(약 3조 원)를 썼다.",
+            "딥시크(DeepSeek)가 메모리(HBM)에 20억 달러(약 3조 원)를 썼다.",
+        ),
+    ],
+)
+def test_a_summary_does_without_asides(text, told):
+    assert without_asides(text) == told
+
+
+def test_an_items_summary_is_told_without_asides(db):
+    body = (
+        "반도체 열풍을 주도하는 한빛전자(005930)가 세계 최대 반도체 기업으로 올라섰다. "
+        "한빛전자의 지난해 매출은 767억 달러로 1년 전보다 120% 늘었다. "
+        "메모리 가격이 반등하면서 2위 기업의 매출도 60% 증가했다. "
+        "업계는 올해도 인공지능 반도체 수요가 성장을 이끌 것으로 내다봤다."
+    )
+    article = Article.objects.create(
+        headline="한빛전자, 반도체 정점 찍었다", body=body, source="서울경제"
+    )
+    summary = item_summary(article)
+    assert "(005930)" not in summary.text and "한빛전자가" in summary.text
+    # Each sentence still points at its source sentence, aside and all.
+    for sentence in summary.sentences:
+        assert body[sentence["start"] : sentence["end"]] == sentence["text"]
+    assert any("(005930)" in sentence["text"] for sentence in summary.sentences)
+
+
+def okt_nouns(text: str) -> set[str]:
+    return {noun.lower() for noun in get_tokenizer("okt").nouns(text)}
 
 
 def test_a_paragraph_keeps_the_turn_between_two_sides(db):

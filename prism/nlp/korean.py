@@ -477,6 +477,22 @@ _MARKET_MOVE = re.compile(
 )
 
 
+# Asides a reader of a 핵심 요약 does without: a listed company's stock code
+# ("삼성전자(005930)"), "(현지 시간)", and a title's or a name's translation of
+# several Latin words ("‘핵심 자원은 인재입니다(The Main Resource is the
+# Human)’"). A one-word gloss ("딥시크(DeepSeek)", "(HBM)") stays: it is how the
+# reader meets the name.
+_ASIDE = re.compile(
+    r"\s?\((?:(?:KS|KQ|KRX)?:?\s?\d{6}|현지\s?시간|"
+    r"[A-Za-z][A-Za-z'’.,&-]*(?:\s[A-Za-z][A-Za-z'’.,&-]*)+)\)"
+)
+
+
+def without_asides(text: str) -> str:
+    """``text`` without the asides of ``_ASIDE``; every other word stays."""
+    return re.sub(r"\s{2,}", " ", _ASIDE.sub("", text)).strip()
+
+
 def compress(sentence: str) -> str:
     """``sentence`` as a lead tells it: glosses in parentheses, a lead-in saying
     where the figures are read ("기업별 실적을 보면"), the meeting an

@@ -59,6 +59,7 @@ class StorySentence:
     article_order: int  # 0: the item's own article, then its 관련기사
     position: int  # index among the article's sentences (for "the one before")
     leans: bool = False  # needs the sentence before it (see korean.needs_context)
+    passage: int = 0  # the article's passage: 0, then one more at each sub-heading
 
     @property
     def dependent(self) -> bool:
@@ -127,6 +128,7 @@ def pick_story_sentences(
     strict: bool = True,
     near: float = NEARNESS,
     title: str = "",
+    one_passage: bool = False,
 ) -> list[StorySentence]:
     """Up to ``count`` of the story's most telling unused sentences, in reading order.
 
@@ -141,6 +143,9 @@ def pick_story_sentences(
     elsewhere in the article, so a paragraph reads as one passage. Whatever the
     mode, the paragraph opens on no name its article introduced before and
     ``title`` (the story's headline) does not carry ("투링반은 …").
+    With ``one_passage``, the sentences taken from an article all come from the
+    passage of the first (``StorySentence.passage``): an explainer's passages
+    answer different questions, and a paragraph tells one.
     """
 
     def dependent(sentence: StorySentence) -> bool:
@@ -152,6 +157,7 @@ def pick_story_sentences(
     def usable(sentence: StorySentence | None) -> bool:
         return (
             sentence is not None
+            and not (one_passage and elsewhere(sentence))
             and not is_first_person(sentence.text)
             and (accept is None or accept(sentence))
             and not ledger.repeats(sentence.text, sentence.terms)
@@ -160,6 +166,13 @@ def pick_story_sentences(
     chosen: list[StorySentence] = []
     quotes = 0
     value = {s: salience(s, focus) for s in sentences}
+
+    def elsewhere(sentence: StorySentence) -> bool:
+        return any(
+            other.article_order == sentence.article_order
+            and other.passage != sentence.passage
+            for other in chosen
+        )
 
     def nearness(sentence: StorySentence) -> float:
         # A paragraph reads as one account when its sentences are close together

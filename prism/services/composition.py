@@ -47,6 +47,7 @@ from prism.nlp.korean import (
     spelled_countries,
     spelled_out_first,
     with_this_day,
+    without_asides,
 )
 from prism.nlp.quality import HEADING_OPENING, heading_missing_from
 from prism.nlp.sentences import split_sentences
@@ -182,14 +183,17 @@ class Composition:
 
 
 def item_summary(article: Article) -> ItemSummary:
-    """The article's current 핵심 요약, summarizing it now if it has none."""
+    """The article's current 핵심 요약, summarizing it now if it has none, as
+    the briefing tells it (``korean.without_asides``)."""
     summary = article.current_summary()
     if summary is None:
         from prism.services.summaries import article_summarize
 
         summary = article_summarize(article=article)
+    # Told without asides (stock codes, "(현지 시간)", translations of several
+    # words); each sentence keeps the offsets of its source sentence.
     return ItemSummary(
-        text=summary.text,
+        text=without_asides(summary.text),
         sentences=list(summary.sentences or []),
         backend=summary.backend,
         model_name=summary.model_name,
@@ -811,6 +815,7 @@ def _sections(
                 count=SECTION_TARGET,
                 strict=strict,
                 accept=lambda s, story=story: _section_sentence(story, s),
+                one_passage=True,
             )
             told = [opener] if opener else []
             if len(chosen) < 2 or len(told) + len(chosen) < minimum:
@@ -955,11 +960,20 @@ def _subject_sentence(
     one that leans on the sentences before it goes, with them, right after the
     one the paragraph has ("…고집을 부려서는 안 된다”고 말했다. 이는 사실상 애플을
     언급한 발언으로 읽힌다. 막무가내로 관세를 매길 경우 애플 등 미국 빅테크만 피해를
-    볼 수 있다는 …"). Never one the briefing has told."""
+    볼 수 있다는 …"). Never one the briefing has told, nor one from another
+    passage of an article the paragraph draws on (``one_passage``)."""
+    passages = {
+        sentence.article_order: sentence.passage
+        for sentence in story.sentences
+        if sentence.text in texts
+    }
 
     def usable(sentence: StorySentence) -> bool:
-        return _section_sentence(story, sentence) and not ledger.repeats(
-            sentence.text, sentence.terms
+        return (
+            _section_sentence(story, sentence)
+            and passages.get(sentence.article_order, sentence.passage)
+            == sentence.passage
+            and not ledger.repeats(sentence.text, sentence.terms)
         )
 
     for sentence in story.sentences:

@@ -56,6 +56,22 @@ class ArticleText:
     # position: too short for a summary, but a paragraph that takes sentences
     # from both sides needs them (``pivots_between``).
     pivots: dict[int, str] = field(default_factory=dict)
+    # Per sentence: the passage it belongs to, counted from 0 at each sub-heading
+    # ("‘美 국채 던지기’ 부담 키웠나?"): each passage of an explainer answers
+    # its own question.
+    passages: list[int] = field(default_factory=list)
+
+
+# A sub-heading: a short question between passages ("‘유연성’ 두 번이나 강조한
+# 속내는?"), or a heading run into the sentence after it ("…솔루션
+# 개발파네시아는").
+SUBHEADING_MAX_CHARS = 40
+
+
+def _subheading(clean: str, reason: str) -> bool:
+    return reason == "heading_glued" or (
+        reason == "question" and len(clean) <= SUBHEADING_MAX_CHARS
+    )
 
 
 # A turn from one side of a comparison to the other: a topic and a word of
@@ -88,7 +104,8 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
     tokens = tokenize_with_offsets(tokenizer, text)
     sentences = [s for s in split_sentences(text) if s.start > title_end]
     groups = group_tokens(tokens, [(s.start, s.end) for s in sentences])
-    texts, terms, positions, leans = [], [], [], []
+    texts, terms, positions, leans, passages = [], [], [], [], []
+    passage = 0
     pivots: dict[int, str] = {}
     read: list[str] = []  # what a reader has met before each sentence
     subjects = recurring_subjects([s.text for s in sentences])
@@ -111,9 +128,12 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
             and PIVOT.match(clean)
         ):
             pivots[position] = clean
+        if _subheading(clean, reason) and texts:
+            passage += 1
         if reason or time_bound(clean, estimated=estimated):
             continue
         texts.append(clean)
+        passages.append(passage)
         tags = [(t.form, t.tag) for t in sentence_tokens]
         leans.append(
             needs_context(sentence.text, tags)
@@ -138,6 +158,7 @@ def article_text(article: Article, tokenizer: Tokenizer | None = None) -> Articl
         names=frozenset(person_names(text)),
         leans=leans,
         pivots=pivots,
+        passages=passages,
     )
     return _text_cache.put(key, entry)
 
@@ -161,10 +182,15 @@ class Story:
     @property
     def sentences(self) -> list[StorySentence]:
         return [
-            StorySentence(sentence, terms, order, position, leans)
+            StorySentence(sentence, terms, order, position, leans, passage)
             for order, text in enumerate(self.texts)
-            for sentence, terms, position, leans in zip(
-                text.sentences, text.terms, text.positions, text.leans, strict=True
+            for sentence, terms, position, leans, passage in zip(
+                text.sentences,
+                text.terms,
+                text.positions,
+                text.leans,
+                text.passages or [0] * len(text.sentences),
+                strict=True,
             )
         ]
 
