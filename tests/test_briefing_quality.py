@@ -29,6 +29,7 @@ from prism.nlp.korean import (
     is_first_person,
     leans_on_previous,
     needs_context,
+    overturns,
     refers_back,
     reported_days,
     restate,
@@ -465,6 +466,17 @@ def test_a_name_the_article_introduced_earlier_needs_its_introduction():
     )
 
 
+def test_a_place_told_by_the_head_of_its_name_needs_the_name():
+    earlier = "정부가 국가AI컴퓨팅센터에 GPU 1만 5000장을 도입한다."
+    short = "센터에 들어가는 연산 장치 가운데 10%는 국산 AI 반도체로 채운다."
+    # The headline names the centre, but a lead paragraph is read without it.
+    assert introduced_earlier(short, earlier, "국가AI컴퓨팅센터에 GPU 1만5000장")
+    assert introduced_earlier("공장은 내년에 완공된다.", "청주공장을 증설한다.", "")
+    # Said on its own before, the word means itself.
+    assert not introduced_earlier(short, "센터는 세종에 들어선다.", "")
+    assert not introduced_earlier(short, "", "")
+
+
 def test_a_summary_does_not_open_on_a_name_introduced_before_it():
     # The name is introduced by a nominal line a summary cannot use.
     body = (
@@ -571,6 +583,34 @@ def test_a_sentence_that_announces_the_next_comes_only_with_it():
         [both, which, plan], focus, SentenceLedger(), count=1, near=0.0
     )
     assert both not in chosen
+
+
+def test_a_plan_comes_only_with_the_sentence_saying_what_became_of_it():
+    focus = {"수출", "규제", "h20"}
+    plan = _sentence(
+        "정부는 추가 수출규제를 준비해 왔으며 여기에 H20도 포함된 것으로 알려졌다.",
+        5,
+        focus,
+    )
+    dropped = StorySentence(
+        "조만간 이 같은 규제를 시행할 예정이었지만 H20이 규제 리스트에서 빠졌다.",
+        frozenset({"규제", "리스트"}),
+        0,
+        6,
+        leans=True,
+    )
+    chip = _sentence("H20은 중국에 합법적으로 공급 가능한 AI 칩이다.", 7, {"h20", "칩"})
+    chosen = pick_story_sentences(
+        [plan, dropped, chip], focus, SentenceLedger(), count=3, near=0.0
+    )
+    assert [s.text for s in chosen] == [plan.text, dropped.text, chip.text]
+    # Without room for the turn, the plan would say the opposite: it stays out.
+    chosen = pick_story_sentences(
+        [plan, dropped, chip], focus, SentenceLedger(), count=1, near=0.0
+    )
+    assert chosen == [chip]
+    assert overturns(dropped.text, plan.text)
+    assert not overturns(chip.text, plan.text)
 
 
 def test_even_a_lenient_paragraph_never_opens_on_a_name_introduced_before():
@@ -1343,6 +1383,13 @@ def test_an_agency_is_named_in_full_the_first_time():
         "한국지능정보사회진흥원(NIA) 관계자는 “교육이 필요하다”고 말했다. "
         "산업부는 말을 아꼈다.",
         "중기부는 내년에 다시 본다.",
+    ]
+    # A full name is no short name to spell out again ("금융위원회원회는").
+    assert spelled_out_first(
+        ["금융위원회는 18일 의견을 냈다. 금융위는 또 말했다."], "금융위원회가 금융위"
+    ) == ["금융위원회는 18일 의견을 냈다. 금융위는 또 말했다."]
+    assert spelled_out_first(["금융위는 의견을 냈다."], "금융위원회가") == [
+        "금융위원회는 의견을 냈다."
     ]
 
 

@@ -42,7 +42,7 @@ from prism.nlp.sentences import Sentence, split_sentences
 from prism.nlp.summarize import Summary
 from prism.nlp.tokens import Token, Tokenizer, get_tokenizer, tokenize_with_offsets
 
-ALGORITHM_VERSION = "1.6"
+ALGORITHM_VERSION = "1.7"
 CONTINUATION_MAX_CHARS = 60
 # Form problems that still leave a sentence usable when an article has nothing better.
 RELAXABLE = {

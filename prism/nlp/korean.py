@@ -100,6 +100,26 @@ def leans_forward(sentence: str) -> bool:
     return bool(_FORWARD.search(sentence.strip()))
 
 
+# A sentence turning back what the one before it reported ("조만간 이 같은
+# 추가 수출규제를 시행할 예정이었지만 H20이 규제 리스트에서 빠진 것으로 보인다"):
+# a plan or an expectation, then what became of it.
+_TURNS_BACK = re.compile(
+    r"^(?:하지만|그러나|그런데)\s|(?:었|였|았|했|됐)(?:지만|으나)\s|예정이었|계획이었"
+)
+
+
+def overturns(sentence: str, before: str) -> bool:
+    """True when ``sentence`` leans on ``before`` and turns it back: told alone,
+    ``before`` would say the opposite of its article ("… 추가 수출규제를 준비해
+    왔으며 여기에 H20도 포함된 것으로 알려졌다" without "… H20이 규제 리스트에서
+    빠진 것으로 보인다")."""
+    return (
+        bool(before)
+        and bool(_TURNS_BACK.search(sentence.strip()))
+        and (leans_on_previous(sentence) or needs_context(sentence))
+    )
+
+
 def leans_on_previous(sentence: str) -> bool:
     """True when ``sentence`` opens by pointing back at the one before it."""
     return bool(BACK_REFERENCE.match(sentence.strip()))
@@ -287,12 +307,41 @@ _PUBLIC_BODY = re.compile(r"[가-힣]{2,8}(?:부|청|처|위원회)|한국은행
 _COUNTED_NAME = re.compile(r"^([가-힣]{3,})\s\d[\d,.]*\s?(?:곳|개|명|건|가구|개사)\s")
 
 
+# A short noun opening a sentence ("센터에 들어가는 …", "공장은 …"): where the
+# article named it earlier as the tail of a longer name ("국가AI컴퓨팅센터"), it
+# is that name shortened, and means nothing on its own.
+# Only the heads of names of places and bodies count: a product's or a
+# field's noun ("반도체는" after "AI반도체") is a word of its own.
+_SHORT_REFERENCE = re.compile(
+    r"^(센터|공장|법인|재단|협회|펀드|기금|단지|연구소|연구원|조합|매장|거래소|"
+    r"플랫폼|캠퍼스|클러스터|특구|지구)(?:은|는|이|가|에서|에|의|을|를|도)\s"
+)
+
+
+def _shortened_name(sentence: str, earlier: str, title: str) -> bool:
+    match = _SHORT_REFERENCE.match(sentence.strip())
+    if not match:
+        return False
+    noun = match.group(1)
+    longer = re.compile(
+        rf"[가-힣A-Za-z0-9]{{2,}}{re.escape(noun)}"
+        r"(?:(?![가-힣])|(?=(?:은|는|이|가|에|의|을|를|도|와|과|로)(?![가-힣])))"
+    )
+    alone = re.compile(rf"(?<![가-힣A-Za-z0-9]){re.escape(noun)}")
+    # Said alone before, the article uses the noun as a noun of its own.
+    return bool(longer.search(f"{title} {earlier}")) and not alone.search(earlier)
+
+
 def introduced_earlier(sentence: str, earlier: str, title: str) -> bool:
     """True when ``sentence`` opens on a bare name ("투링반은", or two words the
     article used before: "클러스터링 기술은") that the article introduced in an
     earlier sentence (``earlier``) and its headline does not carry:
     read on its own, the name means nothing. A name with its title ("조성배 교수는")
-    or a descriptor before it introduces itself and does not count."""
+    or a descriptor before it introduces itself and does not count. So does a
+    short noun for a longer name the article gave (``_shortened_name``: "센터에
+    들어가는 …" after "국가AI컴퓨팅센터")."""
+    if _shortened_name(sentence, earlier, title):
+        return True
     match = _BARE_TOPIC.match(sentence.strip())
     counted = _COUNTED_NAME.match(sentence.strip())
     if not match and counted and counted.group(1) not in _COMMON_SUBJECTS:
@@ -798,7 +847,15 @@ def spelled_out_first(parts: Sequence[str], sources: str) -> list[str]:
             place = re.compile(
                 rf"(?<![가-힣A-Za-z(]){re.escape(short)}(?![A-Za-z]|행|\))"
             )
-            match = place.search(part)
+            # (Not the full name itself: "금융위원회는" starts with "금융위".)
+            match = next(
+                (
+                    m
+                    for m in place.finditer(part)
+                    if not part.startswith(name, m.start())
+                ),
+                None,
+            )
             if match is None:
                 continue
             before = " ".join([*spelled, part[: match.start()]])

@@ -21,6 +21,7 @@ from prism.nlp.korean import (
     leans_forward,
     leans_on_previous,
     needs_context,
+    overturns,
     refers_back,
     reported_days,
     unanchored,
@@ -222,7 +223,10 @@ def pick_story_sentences(
                 group = [before, sentence]
             else:
                 continue
-        if leans_forward(group[-1].text):
+        following = by_place.get((sentence.article_order, group[-1].position + 1))
+        if leans_forward(group[-1].text) or (
+            following is not None and overturns(following.text, group[-1].text)
+        ):
             # It comes only with the sentence that says what it announces.
             after = by_place.get((sentence.article_order, sentence.position + 1))
             if (
