@@ -61,8 +61,10 @@ from prism.services.composition import (
     _figures_once,
     _headed,
     _lead,
+    _pick,
     _restated_followers,
     _restated_ledes,
+    _section_pick,
     _sections,
     _this_day,
     _varied_endings,
@@ -747,6 +749,55 @@ def test_an_items_summary_is_told_without_asides(db):
     for sentence in summary.sentences:
         assert body[sentence["start"] : sentence["end"]] == sentence["text"]
     assert any("(005930)" in sentence["text"] for sentence in summary.sentences)
+
+
+def test_a_section_tells_the_passage_its_heading_names(okt):
+    headline = "그래픽카드 팔던 한빛칩스, 반도체 정점 찍었다"
+    texts = [
+        (
+            "한빛칩스는 누구보다 AI 시대를 빠르게 예측해 GPU 설계 역량을 키워왔다.",
+            0,
+        ),
+        ("여러 GPU를 통합하는 클러스터링 기술도 공격적인 인수로 내재화했다.", 0),
+        ("클러스터링 기술은 AI 모델 훈련과 추론에서 타사를 압도하는 원동력이 됐다.", 0),
+        (
+            "메모리 만년 2위로 불렸던 누리메모리는 고대역폭메모리 개발에 매진해 반도체 "
+            "매출을 91% 늘렸다.",
+            1,
+        ),
+        (
+            "그 결과 한빛칩스의 주력 공급처로 자리 잡으며 반도체 시장을 이끌고 있다.",
+            1,
+        ),
+        ("올해 반도체 산업 역시 AI 흐름을 탄 기업들이 반도체 정점을 이끌 전망이다.", 1),
+    ]
+    sentences = [
+        StorySentence(text, frozenset(okt_nouns(text)), 0, i, leans=i == 4, passage=p)
+        for i, (text, p) in enumerate(texts)
+    ]
+    story = SimpleNamespace(
+        item=SimpleNamespace(
+            article=SimpleNamespace(headline=headline, pk=1),
+            rank=1,
+            matched_keywords=[],
+        ),
+        texts=[
+            SimpleNamespace(
+                sentences=[s.text for s in sentences],
+                positions=[s.position for s in sentences],
+                pivots={},
+            )
+        ],
+        sentences=sentences,
+        focus=okt_nouns(headline),
+        concepts=[],
+    )
+    # Left to itself, the pick tells the passage on the supplier, which says
+    # "반도체" most; the section tells the one on 한빛칩스, which it heads.
+    free = _pick(story, SentenceLedger(), count=4, strict=True, one_passage=True)
+    assert {s.passage for s in free} == {1}
+    chosen, _ = _section_pick(story, SentenceLedger(), okt, strict=True)
+    assert [s.position for s in chosen] == [0, 1, 2]
 
 
 def okt_nouns(text: str) -> set[str]:

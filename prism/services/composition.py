@@ -61,6 +61,7 @@ from prism.nlp.themes import (
     opens_story_text,
     pick_closer,
     pick_story_sentences,
+    salience,
     weak_opening,
 )
 from prism.nlp.tokens import Tokenizer, get_tokenizer
@@ -809,14 +810,7 @@ def _sections(
             opener = openers.get(story.item.article.pk)
             if opener and trial.told(opener):
                 opener = None  # the lead opened on it
-            chosen = _pick(
-                story,
-                trial,
-                count=SECTION_TARGET,
-                strict=strict,
-                accept=lambda s, story=story: _section_sentence(story, s),
-                one_passage=True,
-            )
+            chosen, trial = _section_pick(story, trial, tokenizer, strict=strict)
             told = [opener] if opener else []
             if len(chosen) < 2 or len(told) + len(chosen) < minimum:
                 continue
@@ -850,6 +844,44 @@ def _sections(
             f"주제 문단으로 쓸 만큼 내용이 있는 기사가 {len(sections)}건뿐입니다."
         )
     return sections, notes
+
+
+def _section_pick(
+    story: Story, ledger: SentenceLedger, tokenizer: Tokenizer, *, strict: bool
+) -> tuple[list[StorySentence], SentenceLedger]:
+    """A section's sentences, from one passage of each article (``one_passage``),
+    and the ledger holding them. Where the item's article has several passages
+    (an explainer's sub-headings), the one told is the one whose paragraph
+    opens on what its heading names ("■ 엔비디아의 반도체 정점" over the
+    passage on 엔비디아, not the one on SK하이닉스), then the one saying more."""
+
+    def accept(sentence: StorySentence, passage: int | None = None) -> bool:
+        return _section_sentence(story, sentence) and (
+            passage is None or sentence.article_order or sentence.passage == passage
+        )
+
+    passages = sorted({s.passage for s in story.sentences if not s.article_order})
+    best = None
+    for passage in [None, *passages] if len(passages) > 1 else [None]:
+        trial = _copy_ledger(ledger)
+        chosen = _pick(
+            story,
+            trial,
+            count=SECTION_TARGET,
+            strict=strict,
+            accept=functools.partial(accept, passage=passage),
+            one_passage=True,
+        )
+        body = " ".join(in_time_order([s.text for s in chosen]))
+        heading = story_heading(story, tokenizer, body) if chosen else ""
+        key = (
+            min(len(chosen), SECTION_SENTENCES[0]),
+            bool(heading) and _opens_on(heading, body, sentences=1),
+            sum(salience(s, story.focus) for s in chosen),
+        )
+        if best is None or key > best[0]:
+            best = (key, chosen, trial)
+    return best[1], best[2]
 
 
 def _headed(
@@ -937,9 +969,10 @@ def _headed(
 _PARTICLE_WORD = re.compile(r"[가-힣A-Za-z]{2,}(?:도|에|은|는|을|를|이|가)(?=\s|$)")
 
 
-def _opens_on(heading: str, body: str) -> bool:
-    """Whether the first sentences of ``body`` (``quality.HEADING_OPENING``) name
-    the first word of ``heading``, its subject ("환율" of "환율 1470원 재돌파")."""
+def _opens_on(heading: str, body: str, sentences: int = HEADING_OPENING) -> bool:
+    """Whether the first ``sentences`` of ``body`` (``quality.HEADING_OPENING``)
+    name the first word of ``heading``, its subject ("환율" of "환율 1470원
+    재돌파")."""
     words = [
         word.removesuffix("의")
         for word in heading.split()
@@ -948,7 +981,7 @@ def _opens_on(heading: str, body: str) -> bool:
     if not words:
         return False
     stem = words[0][: max(2, len(words[0]) - 1)]
-    opening = [s.text for s in split_sentences(body)][:HEADING_OPENING]
+    opening = [s.text for s in split_sentences(body)][:sentences]
     return stem in " ".join(opening)
 
 
