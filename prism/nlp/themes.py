@@ -223,12 +223,12 @@ def pick_story_sentences(
                 group = [before, sentence]
             else:
                 continue
-        following = by_place.get((sentence.article_order, group[-1].position + 1))
+        after = by_place.get((sentence.article_order, sentence.position + 1))
         if leans_forward(group[-1].text) or (
-            following is not None and overturns(following.text, group[-1].text)
+            after is not None and overturns(after.text, group[-1].text)
         ):
-            # It comes only with the sentence that says what it announces.
-            after = by_place.get((sentence.article_order, sentence.position + 1))
+            # It comes only with the sentence that says what it announces, or
+            # what became of the plan it reports.
             if (
                 after is None
                 or after in chosen
